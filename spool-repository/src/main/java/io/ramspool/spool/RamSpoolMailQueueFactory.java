@@ -1,0 +1,93 @@
+package io.ramspool.spool;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
+import org.apache.james.queue.api.MailQueueName;
+
+import com.google.common.collect.ImmutableSet;
+
+import io.ramspool.spool.internal.store.AreaId;
+import io.ramspool.spool.internal.store.SpoolStore;
+
+/**
+ * Creates James mail queues on a {@link SpoolStore}: one {@link RamSpoolMailQueue} per name, shared
+ * by every caller (James asks for the spool queue several times). Queues whose directory holds
+ * mail from a previous run are listed even before a component asks for them, so that webadmin
+ * shows them.
+ */
+public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQueue> {
+    private final SpoolStore store;
+    private final MailQueueItemDecoratorFactory decoratorFactory;
+    private final Clock clock;
+    private final Map<MailQueueName, RamSpoolMailQueue> queues = new ConcurrentHashMap<>();
+
+    @Inject
+    public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory, Clock clock) {
+        this.store = store;
+        this.decoratorFactory = decoratorFactory;
+        this.clock = clock;
+    }
+
+    public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory) {
+        this(store, decoratorFactory, Clock.systemUTC());
+    }
+
+    @Override
+    public Optional<RamSpoolMailQueue> getQueue(MailQueueName name, PrefetchCount count) {
+        RamSpoolMailQueue queue = queues.get(name);
+        if (queue != null) {
+            return Optional.of(queue);
+        }
+        if (hasStoredArea(name)) {
+            return Optional.of(createQueue(name, count));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public RamSpoolMailQueue createQueue(MailQueueName name, PrefetchCount count) {
+        return queues.computeIfAbsent(name, queueName -> store.view(AreaId.queue(queueName.asString()),
+            recovered -> new RamSpoolMailQueue(queueName, store, recovered, decoratorFactory, clock)));
+    }
+
+    @Override
+    public Set<MailQueueName> listCreatedMailQueues() {
+        ImmutableSet.Builder<MailQueueName> names = ImmutableSet.<MailQueueName>builder().addAll(queues.keySet());
+        storedQueueAreas().forEach(area -> names.add(MailQueueName.of(area.getName())));
+        return names.build();
+    }
+
+    private boolean hasStoredArea(MailQueueName name) {
+        return storedQueueAreas().contains(AreaId.queue(name.asString()));
+    }
+
+    private Set<AreaId> storedQueueAreas() {
+        try {
+            return store.listAreas().stream()
+                .filter(area -> area.getKind() == AreaId.Kind.QUEUE)
+                .collect(ImmutableSet.toImmutableSet());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the queues of spool " + store.getRoot(), e);
+        }
+    }
+
+    public SpoolStore getStore() {
+        return store;
+    }
+
+    /** Stops every queue's dequeue threads; the mails stay in the store for the next start. */
+    @PreDestroy
+    public void stop() {
+        queues.values().forEach(RamSpoolMailQueue::close);
+    }
+}

@@ -1,0 +1,64 @@
+package io.ramspool.spool;
+
+import java.io.FileNotFoundException;
+
+import javax.inject.Singleton;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.utils.PropertiesProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Scopes;
+import com.google.inject.TypeLiteral;
+
+import io.ramspool.spool.internal.store.SpoolStore;
+import io.ramspool.spool.internal.store.StoreException;
+
+/**
+ * Guice bindings that put every James mail queue on the RAM spool. They replace the three
+ * bindings of James's memory queue module, so a server main must install this module with
+ * {@code Modules.override(...).with(new RamSpoolQueueModule())}; {@code combineWith} fails
+ * with duplicate bindings.
+ *
+ * <p>Settings come from {@code ramspool.properties} in James's configuration directory (see
+ * {@link SpoolConfiguration}); without that file the defaults apply and a line says so.
+ */
+public class RamSpoolQueueModule extends AbstractModule {
+    public static final String CONFIGURATION_FILE = "ramspool";
+    private static final Logger LOGGER = LoggerFactory.getLogger(RamSpoolQueueModule.class);
+
+    @Override
+    protected void configure() {
+        bind(RamSpoolMailQueueFactory.class).in(Scopes.SINGLETON);
+        bind(new TypeLiteral<MailQueueFactory<?>>() { }).to(RamSpoolMailQueueFactory.class);
+        bind(new TypeLiteral<MailQueueFactory<? extends ManageableMailQueue>>() { })
+            .to(RamSpoolMailQueueFactory.class);
+        bind(new TypeLiteral<MailQueueFactory<? extends MailQueue>>() { }).to(RamSpoolMailQueueFactory.class);
+    }
+
+    @Provides
+    @Singleton
+    SpoolConfiguration provideConfiguration(PropertiesProvider propertiesProvider) throws ConfigurationException {
+        try {
+            Configuration configuration = propertiesProvider.getConfiguration(CONFIGURATION_FILE);
+            return SpoolConfiguration.from(configuration);
+        } catch (FileNotFoundException e) {
+            SpoolConfiguration defaults = SpoolConfiguration.defaults();
+            LOGGER.info("No {}.properties found, using spool defaults {}", CONFIGURATION_FILE, defaults);
+            return defaults;
+        }
+    }
+
+    @Provides
+    @Singleton
+    SpoolStore provideStore(SpoolConfiguration configuration) throws StoreException {
+        return SpoolStores.open(configuration.toStoreOptions());
+    }
+}

@@ -1,0 +1,537 @@
+package io.ramspool.spool.internal.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import javax.mail.MessagingException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.base.Stopwatch;
+import com.google.common.collect.ImmutableList;
+
+/**
+ * The files of a spool on a RAM disk (or, in durable mode, on a normal disk): one directory per
+ * area (queue or repository), one file per committed mail.
+ *
+ * <p>A write goes to a hidden temporary file that is renamed into place once complete, so a
+ * reader never sees half an entry and a crash leaves at worst a temporary file, which the next
+ * {@link #open} removes and counts. On a RAM disk the files survive the JVM (not the machine),
+ * so a killed process loses nothing it committed. In durable mode the file and its directory
+ * are forced to the device before a write returns.
+ *
+ * <p>The store keeps exact, cheap accounting of the entries and bytes it holds; the size cap
+ * is enforced at commit time. One process at a time may open a store directory: a lock file
+ * guards it.
+ *
+ * <p>Thread-safe. Views (queues, repositories) keep their own in-memory index and call the store
+ * for every change to the files.
+ *
+ * <p>Limitations: deleting an entry does not sync its directory, so after a power loss a
+ * durable store may bring back a mail that was already delivered (a duplicate, never a loss).
+ */
+public final class SpoolStore implements Closeable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpoolStore.class);
+    static final String ENTRY_SUFFIX = ".msg";
+    static final String TEMPORARY_PREFIX = ".tmp-";
+    static final String LOCK_FILE = ".lock";
+    static final String QUARANTINE_DIRECTORY = "quarantine";
+
+    private final StoreOptions options;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final FileStore fileStore;
+    private final AtomicLong sequence;
+    private final AtomicLong entries;
+    private final AtomicLong bytesUsed;
+    private final Map<AreaId, List<SpoolEntry>> recovered;
+    private final Map<AreaId, Object> views;
+    private final RecoveryReport recoveryReport;
+
+    private SpoolStore(StoreOptions options, FileChannel lockChannel, FileLock lock, FileStore fileStore,
+                       Scan scan) {
+        this.options = options;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.fileStore = fileStore;
+        this.sequence = new AtomicLong(scan.maxSequence + 1);
+        this.entries = new AtomicLong(scan.entryCount);
+        this.bytesUsed = new AtomicLong(scan.bytes);
+        this.recovered = new ConcurrentHashMap<>(scan.entriesByArea);
+        this.views = new ConcurrentHashMap<>();
+        this.recoveryReport = scan.report;
+    }
+
+    /**
+     * Opens (creating it if needed) the store at {@code options.getRoot()}, takes its lock and runs
+     * the recovery scan: temporary files are removed, damaged entries moved to quarantine.
+     *
+     * @throws StoreException when the directory cannot be created or written, or another
+     *     process holds it
+     */
+    public static SpoolStore open(StoreOptions options) throws StoreException {
+        Path root = options.getRoot();
+        Stopwatch stopwatch = Stopwatch.createStarted();
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new StoreException("cannot create spool directory " + root + ": " + e, e);
+        }
+        if (!Files.isWritable(root)) {
+            throw new StoreException("spool directory " + root + " is not writable");
+        }
+        FileChannel lockChannel = openLockChannel(root);
+        FileLock lock = acquireLock(root, lockChannel);
+        try {
+            FileStore fileStore = Files.getFileStore(root);
+            Scan scan = new Scan(options).run(stopwatch);
+            SpoolStore store = new SpoolStore(options, lockChannel, lock, fileStore, scan);
+            store.logOpened(fileStore);
+            return store;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(lockChannel);
+            throw e instanceof StoreException ? (StoreException) e
+                : new StoreException("cannot open spool directory " + root + ": " + e, e);
+        }
+    }
+
+    private static FileChannel openLockChannel(Path root) throws StoreException {
+        try {
+            return FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StoreException("cannot create lock file in spool directory " + root + ": " + e, e);
+        }
+    }
+
+    private static FileLock acquireLock(Path root, FileChannel lockChannel) throws StoreException {
+        try {
+            FileLock lock = lockChannel.tryLock();
+            if (lock == null) {
+                closeQuietly(lockChannel);
+                throw new StoreException("spool directory " + root + " is in use by another process"
+                    + " (lock file " + root.resolve(LOCK_FILE) + ")");
+            }
+            return lock;
+        } catch (IOException | OverlappingFileLockException e) {
+            closeQuietly(lockChannel);
+            throw new StoreException("spool directory " + root + " is already open: " + e, e);
+        }
+    }
+
+    private void logOpened(FileStore store) {
+        LOGGER.info("Spool store opened path={} fs={} durable={} entries={} bytes={} areas={} temporaryRemoved={}"
+                + " quarantined={} supersededRemoved={} durationMs={}",
+            options.getRoot(), store.type(), options.isDurable(), recoveryReport.getEntries(),
+            recoveryReport.getBytes(), recoveryReport.getAreas(), recoveryReport.getTemporaryFilesRemoved(),
+            recoveryReport.getQuarantined(), recoveryReport.getSupersededRemoved(),
+            recoveryReport.getDurationMillis());
+    }
+
+    public StoreOptions getOptions() {
+        return options;
+    }
+
+    public Path getRoot() {
+        return options.getRoot();
+    }
+
+    public RecoveryReport getRecoveryReport() {
+        return recoveryReport;
+    }
+
+    /** The file system type of the store directory, for example "tmpfs". */
+    public String getFileSystemType() {
+        return fileStore.type();
+    }
+
+    /**
+     * Returns the view registered for {@code area}, creating it on first use from the entries the
+     * recovery scan found there (sorted by sequence). One view per area per store, so that two
+     * James components naming the same queue or repository share one index.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T view(AreaId area, Function<List<SpoolEntry>, T> factory) {
+        return (T) views.computeIfAbsent(area, id -> factory.apply(takeRecovered(id)));
+    }
+
+    private List<SpoolEntry> takeRecovered(AreaId area) {
+        List<SpoolEntry> found = recovered.remove(area);
+        return found == null ? ImmutableList.of() : found;
+    }
+
+    /** Every area that has a directory or a view, for the offline tools and the dump. */
+    public List<AreaId> listAreas() throws StoreException {
+        List<AreaId> areas = new ArrayList<>(views.keySet());
+        for (AreaId.Kind kind : AreaId.Kind.values()) {
+            Path kindDirectory = getRoot().resolve(kind.getDirectoryName());
+            if (!Files.isDirectory(kindDirectory)) {
+                continue;
+            }
+            try (DirectoryStream<Path> areaDirectories = Files.newDirectoryStream(kindDirectory)) {
+                for (Path areaDirectory : areaDirectories) {
+                    AreaId area = AreaId.fromDirectory(kind.getDirectoryName(), areaDirectory.getFileName().toString());
+                    if (!areas.contains(area)) {
+                        areas.add(area);
+                    }
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot list " + kindDirectory + ": " + e, e);
+            }
+        }
+        return areas;
+    }
+
+    /** A fresh sequence number: unique in this store, increasing, also across restarts. */
+    public long nextSequence() {
+        return sequence.getAndIncrement();
+    }
+
+    /**
+     * Writes and commits one entry. When this returns the entry is visible to a new
+     * {@link #open} (and, in durable mode, on the device). On any failure nothing is committed and
+     * the temporary file is gone.
+     *
+     * @throws SpoolFullException when the size cap or the file system's space is exhausted
+     * @throws StoreException for any other I/O failure, with the path in the message
+     */
+    public SpoolEntry write(AreaId area, EntryHeader header, BodyWriter body) throws StoreException {
+        Path directory = areaDirectory(area);
+        String fileStem = String.format("%016x", header.getSequence());
+        Path temporary = directory.resolve(TEMPORARY_PREFIX + fileStem);
+        Path target = directory.resolve(fileStem + ENTRY_SUFFIX);
+        EntryFile.Written written = writeTemporary(area, header, body, directory, temporary);
+        long size = written.fileSize();
+        reserve(size, temporary, target);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            maybeSyncDirectory(directory);
+        } catch (IOException e) {
+            bytesUsed.addAndGet(-size);
+            deleteQuietly(temporary);
+            throw new StoreException("cannot commit spool entry " + target + ": " + e, e);
+        }
+        entries.incrementAndGet();
+        return new SpoolEntry(area, target, header, written.bodyOffset(), written.bodyLength(), size);
+    }
+
+    private EntryFile.Written writeTemporary(AreaId area, EntryHeader header, BodyWriter body, Path directory,
+                                             Path temporary) throws StoreException {
+        try {
+            ensureDirectory(directory);
+            return EntryFile.write(temporary, header, body, options.isDurable());
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            if (isOutOfSpace(e)) {
+                throw new SpoolFullException("spool file system is full: cannot write mail " + header.getName()
+                    + " to " + area + " in " + options.getRoot(), e);
+            }
+            throw new StoreException("cannot write mail " + header.getName() + " to " + temporary + ": " + e, e);
+        } catch (MessagingException e) {
+            deleteQuietly(temporary);
+            throw new StoreException("cannot read the message of mail " + header.getName() + " while spooling it: "
+                + e.getMessage(), e);
+        }
+    }
+
+    private void reserve(long size, Path temporary, Path target) throws SpoolFullException {
+        long cap = options.getMaxBytes();
+        long used = bytesUsed.addAndGet(size);
+        if (cap != StoreOptions.NO_CAP && used > cap) {
+            bytesUsed.addAndGet(-size);
+            deleteQuietly(temporary);
+            throw new SpoolFullException("spool size cap reached: " + target.getFileName() + " needs " + size
+                + " bytes, " + (used - size) + " of " + cap + " bytes in use in " + options.getRoot());
+        }
+    }
+
+    /**
+     * Deletes a committed entry. Deleting an entry that is already gone is not an error (a
+     * concurrent remove won), and does not change the accounting.
+     */
+    public void delete(SpoolEntry entry) throws StoreException {
+        try {
+            if (Files.deleteIfExists(entry.getPath())) {
+                entries.decrementAndGet();
+                bytesUsed.addAndGet(-entry.getFileSize());
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot delete spool entry " + entry.getPath() + ": " + e, e);
+        }
+    }
+
+    /** Opens the raw MIME bytes of an entry; the caller closes the stream. */
+    public InputStream openBody(SpoolEntry entry) throws IOException {
+        return EntryFile.openBody(entry);
+    }
+
+    /** Re-reads an entry's header from its file, checking its structure (not its checksum). */
+    public SpoolEntry read(AreaId area, Path path) throws IOException {
+        return EntryFile.read(area, path);
+    }
+
+    /** Recomputes an entry's checksum; throws {@link CorruptEntryException} on mismatch. */
+    public void verify(SpoolEntry entry) throws IOException {
+        EntryFile.verifyChecksum(entry.getPath());
+    }
+
+    public StoreUsage getUsage() {
+        return new StoreUsage(entries.get(), bytesUsed.get(), options.getMaxBytes(), usableSpace(), totalSpace());
+    }
+
+    /** Entries and bytes only, without the file system call: for the hottest paths. */
+    public long getBytesUsed() {
+        return bytesUsed.get();
+    }
+
+    public long getEntryCount() {
+        return entries.get();
+    }
+
+    private long usableSpace() {
+        try {
+            return fileStore.getUsableSpace();
+        } catch (IOException e) {
+            LOGGER.warn("Cannot read free space of spool file system path={}", options.getRoot(), e);
+            return 0;
+        }
+    }
+
+    private long totalSpace() {
+        try {
+            return fileStore.getTotalSpace();
+        } catch (IOException e) {
+            LOGGER.warn("Cannot read size of spool file system path={}", options.getRoot(), e);
+            return 0;
+        }
+    }
+
+    Path areaDirectory(AreaId area) {
+        return getRoot().resolve(area.getKind().getDirectoryName()).resolve(area.encodedName());
+    }
+
+    private void ensureDirectory(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            maybeSyncDirectory(directory.getParent());
+            maybeSyncDirectory(directory.getParent().getParent());
+        }
+    }
+
+    private void maybeSyncDirectory(Path directory) throws IOException {
+        if (options.isDurable()) {
+            syncDirectory(directory);
+        }
+    }
+
+    static void syncDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static boolean isOutOfSpace(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("No space left on device") || message.contains("Disk quota exceeded");
+    }
+
+    static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOGGER.warn("Cannot delete spool file path={}", path, e);
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException e) {
+            LOGGER.warn("Cannot close spool lock file", e);
+        }
+    }
+
+    /** Releases the directory lock. Views must not be used afterwards. */
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
+        LOGGER.info("Spool store closed path={} entries={} bytes={}", getRoot(), entries.get(), bytesUsed.get());
+    }
+
+    /** The recovery scan run once by {@link #open}. */
+    private static final class Scan {
+        private final StoreOptions options;
+        private final Map<AreaId, List<SpoolEntry>> entriesByArea = new HashMap<>();
+        private long maxSequence = 0;
+        private long entryCount;
+        private long bytes;
+        private int temporaryRemoved;
+        private int quarantined;
+        private int supersededRemoved;
+        private RecoveryReport report;
+
+        Scan(StoreOptions options) {
+            this.options = options;
+        }
+
+        Scan run(Stopwatch stopwatch) throws IOException {
+            for (AreaId.Kind kind : AreaId.Kind.values()) {
+                scanKind(kind);
+            }
+            sequenceFloorFromQuarantine();
+            report = new RecoveryReport(entryCount, bytes, entriesByArea.size(), temporaryRemoved, quarantined,
+                supersededRemoved, stopwatch.elapsed().toMillis());
+            return this;
+        }
+
+        private void scanKind(AreaId.Kind kind) throws IOException {
+            Path kindDirectory = options.getRoot().resolve(kind.getDirectoryName());
+            if (!Files.isDirectory(kindDirectory)) {
+                return;
+            }
+            try (DirectoryStream<Path> areaDirectories = Files.newDirectoryStream(kindDirectory)) {
+                for (Path areaDirectory : areaDirectories) {
+                    if (Files.isDirectory(areaDirectory)) {
+                        AreaId area = AreaId.fromDirectory(kind.getDirectoryName(),
+                            areaDirectory.getFileName().toString());
+                        scanArea(area, areaDirectory);
+                    }
+                }
+            }
+        }
+
+        private void scanArea(AreaId area, Path directory) throws IOException {
+            List<SpoolEntry> found = new ArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+                for (Path file : files) {
+                    scanFile(area, file).ifPresent(found::add);
+                }
+            }
+            found.sort(Comparator.comparingLong(SpoolEntry::getSequence));
+            if (area.getKind() == AreaId.Kind.REPOSITORY) {
+                found = dropSupersededKeys(found);
+            }
+            for (SpoolEntry entry : found) {
+                entryCount++;
+                bytes += entry.getFileSize();
+            }
+            entriesByArea.put(area, found);
+        }
+
+        private Optional<SpoolEntry> scanFile(AreaId area, Path file) throws IOException {
+            String fileName = file.getFileName().toString();
+            if (fileName.startsWith(TEMPORARY_PREFIX)) {
+                LOGGER.info("Removing interrupted spool write path={}", file);
+                Files.deleteIfExists(file);
+                temporaryRemoved++;
+                noteSequence(fileName.substring(TEMPORARY_PREFIX.length()));
+                return Optional.empty();
+            }
+            if (!fileName.endsWith(ENTRY_SUFFIX)) {
+                LOGGER.warn("Ignoring unknown file in spool area path={}", file);
+                return Optional.empty();
+            }
+            noteSequence(fileName.substring(0, fileName.length() - ENTRY_SUFFIX.length()));
+            try {
+                SpoolEntry entry = EntryFile.read(area, file);
+                if (options.isVerifyChecksumsOnOpen()) {
+                    EntryFile.verifyChecksum(file);
+                }
+                maxSequence = Math.max(maxSequence, entry.getSequence());
+                return Optional.of(entry);
+            } catch (CorruptEntryException e) {
+                quarantine(area, file, e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        private void noteSequence(String hex) {
+            try {
+                maxSequence = Math.max(maxSequence, Long.parseUnsignedLong(hex, 16));
+            } catch (NumberFormatException e) {
+                LOGGER.debug("Spool file name without a sequence number name={}", hex);
+            }
+        }
+
+        private List<SpoolEntry> dropSupersededKeys(List<SpoolEntry> sortedBySequence) {
+            Map<String, SpoolEntry> newestByKey = new LinkedHashMap<>();
+            for (SpoolEntry entry : sortedBySequence) {
+                String key = entry.getHeader().getKey().orElse(entry.getHeader().getName());
+                SpoolEntry older = newestByKey.put(key, entry);
+                if (older != null) {
+                    LOGGER.info("Removing superseded repository entry area={} path={}", entry.getArea(),
+                        older.getPath());
+                    deleteQuietly(older.getPath());
+                    supersededRemoved++;
+                }
+            }
+            List<SpoolEntry> kept = new ArrayList<>(newestByKey.values());
+            kept.sort(Comparator.comparingLong(SpoolEntry::getSequence));
+            return kept;
+        }
+
+        private void quarantine(AreaId area, Path file, String reason) throws IOException {
+            Path target = quarantineDirectory(options.getRoot(), area).resolve(file.getFileName());
+            Files.createDirectories(target.getParent());
+            moveReplacing(file, target);
+            Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), reason + "\n",
+                StandardCharsets.UTF_8);
+            LOGGER.warn("Quarantined damaged spool entry area={} path={} reason={}", area, target, reason);
+            quarantined++;
+        }
+
+        private void sequenceFloorFromQuarantine() {
+            // Quarantined files keep their names; new entries must never reuse one of them.
+            Path quarantineRoot = options.getRoot().resolve(QUARANTINE_DIRECTORY);
+            if (!Files.isDirectory(quarantineRoot)) {
+                return;
+            }
+            try (var walk = Files.walk(quarantineRoot)) {
+                walk.map(path -> path.getFileName().toString())
+                    .filter(name -> name.endsWith(ENTRY_SUFFIX))
+                    .forEach(name -> noteSequence(name.substring(0, name.length() - ENTRY_SUFFIX.length())));
+            } catch (IOException e) {
+                LOGGER.warn("Cannot list spool quarantine path={}", quarantineRoot, e);
+            }
+        }
+    }
+
+    static Path quarantineDirectory(Path root, AreaId area) {
+        return root.resolve(QUARANTINE_DIRECTORY).resolve(area.getKind().getDirectoryName())
+            .resolve(area.encodedName());
+    }
+
+    private static void moveReplacing(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
