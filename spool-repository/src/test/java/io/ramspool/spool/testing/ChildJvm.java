@@ -51,7 +51,9 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Sends SIGKILL: the JVM gets no chance to run shutdown hooks or finish a write. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly();
+        // The process handle only signals; Process.destroyForcibly would also close the output
+        // pipe, and lines the child wrote just before dying could no longer be read.
+        process.toHandle().destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 

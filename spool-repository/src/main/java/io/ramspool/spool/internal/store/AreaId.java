@@ -58,7 +58,12 @@ public final class AreaId {
         return new AreaId(Kind.REPOSITORY, url);
     }
 
-    static AreaId fromDirectory(String kindDirectory, String encodedName) {
+    /**
+     * The area stored in directory {@code <kindDirectory>/<encodedName>}.
+     *
+     * @throws IllegalArgumentException when the kind is unknown or the name is not a valid encoding
+     */
+    public static AreaId fromDirectory(String kindDirectory, String encodedName) {
         return new AreaId(Kind.fromDirectoryName(kindDirectory), decode(encodedName));
     }
 
@@ -70,7 +75,8 @@ public final class AreaId {
         return name;
     }
 
-    String encodedName() {
+    /** The area's directory name: reversible, made of letters, digits, '-', '_' and %XX escapes. */
+    public String encodedName() {
         StringBuilder encoded = new StringBuilder();
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xFF);

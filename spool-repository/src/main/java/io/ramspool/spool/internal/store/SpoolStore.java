@@ -3,6 +3,7 @@ package io.ramspool.spool.internal.store;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -30,6 +31,7 @@ import javax.mail.MessagingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.common.base.Preconditions;
 import com.google.common.base.Stopwatch;
 import com.google.common.collect.ImmutableList;
 
@@ -118,7 +120,7 @@ public final class SpoolStore implements Closeable {
         }
     }
 
-    private static FileChannel openLockChannel(Path root) throws StoreException {
+    static FileChannel openLockChannel(Path root) throws StoreException {
         try {
             return FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
@@ -126,19 +128,20 @@ public final class SpoolStore implements Closeable {
         }
     }
 
-    private static FileLock acquireLock(Path root, FileChannel lockChannel) throws StoreException {
+    static FileLock acquireLock(Path root, FileChannel lockChannel) throws StoreException {
+        FileLock lock;
         try {
-            FileLock lock = lockChannel.tryLock();
-            if (lock == null) {
-                closeQuietly(lockChannel);
-                throw new StoreException("spool directory " + root + " is in use by another process"
-                    + " (lock file " + root.resolve(LOCK_FILE) + ")");
-            }
-            return lock;
+            lock = lockChannel.tryLock();
         } catch (IOException | OverlappingFileLockException e) {
             closeQuietly(lockChannel);
-            throw new StoreException("spool directory " + root + " is already open: " + e, e);
+            throw new StoreLockedException("spool directory " + root + " is already open: " + e, e);
         }
+        if (lock == null) {
+            closeQuietly(lockChannel);
+            throw new StoreLockedException("spool directory " + root + " is in use by another process"
+                + " (lock file " + root.resolve(LOCK_FILE) + ")");
+        }
+        return lock;
     }
 
     private void logOpened(FileStore store) {
@@ -179,7 +182,13 @@ public final class SpoolStore implements Closeable {
 
     private List<SpoolEntry> takeRecovered(AreaId area) {
         List<SpoolEntry> found = recovered.remove(area);
-        return found == null ? ImmutableList.of() : found;
+        if (found == null) {
+            return ImmutableList.of();
+        }
+        // Imported entries may have joined the scan's list out of order.
+        List<SpoolEntry> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparingLong(SpoolEntry::getSequence));
+        return sorted;
     }
 
     /** Every area that has a directory or a view, for the offline tools and the dump. */
@@ -202,6 +211,202 @@ public final class SpoolStore implements Closeable {
             }
         }
         return areas;
+    }
+
+    /**
+     * The committed entry files of {@code area} as they are on disk now, in sequence order;
+     * temporary files are left out. For the dump, which must see every file, not only the ones
+     * a view has indexed. Empty when the area has no directory.
+     */
+    public List<Path> listEntryFiles(AreaId area) throws StoreException {
+        return listEntryFiles(areaDirectory(area));
+    }
+
+    static List<Path> listEntryFiles(Path directory) throws StoreException {
+        if (!Files.isDirectory(directory)) {
+            return ImmutableList.of();
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + ENTRY_SUFFIX)) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            throw new StoreException("cannot list " + directory + ": " + e, e);
+        }
+        // Names are 16 hex digits, so name order is sequence order.
+        files.sort(Comparator.comparing(path -> path.getFileName().toString()));
+        return files;
+    }
+
+    /**
+     * Copies a complete entry file written by a store (typically found in a dump) into
+     * {@code area}, keeping its sequence number and file name. The source's structure and
+     * checksum are verified before anything is written. Returns empty, and writes nothing, when
+     * the area already holds an entry with that sequence number: importing the same file twice
+     * never makes a duplicate.
+     *
+     * <p>The entry joins the entries that the area's view receives when it is created, so
+     * imports must happen before the view exists; importing into an area whose view is open is
+     * refused with an {@link IllegalStateException}.
+     *
+     * @throws CorruptEntryException when the source is damaged (nothing was written)
+     * @throws SpoolFullException when the size cap or the file system's space is exhausted
+     * @throws StoreException for any other I/O failure, with the path in the message
+     */
+    public synchronized Optional<SpoolEntry> importEntry(AreaId area, Path source) throws StoreException {
+        Preconditions.checkState(!views.containsKey(area), "cannot import into %s: its view is already open", area);
+        SpoolEntry original = readVerified(area, source);
+        String fileStem = String.format("%016x", original.getSequence());
+        Path directory = areaDirectory(area);
+        Path target = directory.resolve(fileStem + ENTRY_SUFFIX);
+        if (Files.exists(target)) {
+            return Optional.empty();
+        }
+        Path temporary = directory.resolve(TEMPORARY_PREFIX + fileStem);
+        copyToTemporary(source, temporary, directory);
+        reserve(original.getFileSize(), temporary, target);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            maybeSyncDirectory(directory);
+        } catch (IOException e) {
+            bytesUsed.addAndGet(-original.getFileSize());
+            deleteQuietly(temporary);
+            throw new StoreException("cannot commit imported spool entry " + target + ": " + e, e);
+        }
+        entries.incrementAndGet();
+        sequence.accumulateAndGet(original.getSequence() + 1, Math::max);
+        SpoolEntry entry = new SpoolEntry(area, target, original.getHeader(), original.getBodyOffset(),
+            original.getBodyLength(), original.getFileSize());
+        recovered.computeIfAbsent(area, id -> new ArrayList<>()).add(entry);
+        return Optional.of(entry);
+    }
+
+    private static SpoolEntry readVerified(AreaId area, Path source) throws StoreException {
+        try {
+            SpoolEntry entry = EntryFile.read(area, source);
+            EntryFile.verifyChecksum(source);
+            return entry;
+        } catch (StoreException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new StoreException("cannot read entry file " + source + ": " + e, e);
+        }
+    }
+
+    private void copyToTemporary(Path source, Path temporary, Path directory) throws StoreException {
+        try {
+            ensureDirectory(directory);
+            Files.copy(source, temporary);
+            if (options.isDurable()) {
+                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+            }
+        } catch (IOException e) {
+            deleteQuietly(temporary);
+            if (isOutOfSpace(e)) {
+                throw new SpoolFullException("spool file system is full: cannot import " + source + " into "
+                    + options.getRoot(), e);
+            }
+            throw new StoreException("cannot copy " + source + " to " + temporary + ": " + e, e);
+        }
+    }
+
+    /** Where damaged entries are set aside: {@code <root>/quarantine}. */
+    public Path getQuarantineDirectory() {
+        return getRoot().resolve(QUARANTINE_DIRECTORY);
+    }
+
+    /**
+     * Every file under the quarantine directory (entries and their {@code .reason} files), as
+     * paths relative to it, sorted. Empty when there is no quarantine.
+     */
+    public List<Path> listQuarantineFiles() throws StoreException {
+        Path quarantineRoot = getQuarantineDirectory();
+        if (!Files.isDirectory(quarantineRoot)) {
+            return ImmutableList.of();
+        }
+        try (var walk = Files.walk(quarantineRoot)) {
+            return walk.filter(Files::isRegularFile)
+                .map(quarantineRoot::relativize)
+                .sorted()
+                .collect(ImmutableList.toImmutableList());
+        } catch (IOException | UncheckedIOException e) {
+            throw new StoreException("cannot list spool quarantine " + quarantineRoot + ": " + e, e);
+        }
+    }
+
+    /**
+     * Sets a damaged or missing file aside in the quarantine at {@code relative} (for example
+     * {@code queue/spool/00000000000000a1.msg}), with a {@code .reason} file next to it. The
+     * damaged bytes, when there are any, are copied, never moved: the source is left as it is. An
+     * existing quarantined file is never replaced; a numeric suffix keeps both.
+     *
+     * @return the path of the quarantined copy (or, without bytes, of the place it would have)
+     */
+    public synchronized Path quarantineCopy(Path relative, Optional<Path> damagedBytes, String reason)
+            throws StoreException {
+        Path target = unusedQuarantinePath(resolveInQuarantine(relative));
+        try {
+            Files.createDirectories(target.getParent());
+            if (damagedBytes.isPresent() && Files.isRegularFile(damagedBytes.get())) {
+                Files.copy(damagedBytes.get(), target);
+            }
+            Files.writeString(target.resolveSibling(target.getFileName() + ".reason"), reason + "\n",
+                StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StoreException("cannot quarantine " + relative + " in " + getQuarantineDirectory() + ": " + e, e);
+        }
+        noteQuarantinedSequence(relative);
+        LOGGER.warn("Quarantined damaged spool entry path={} reason={}", target, reason);
+        return target;
+    }
+
+    /**
+     * Copies a file that was in the quarantine of a dumped store back to {@code relative} in this
+     * store's quarantine. Returns false, and copies nothing, when that file already exists.
+     */
+    public synchronized boolean restoreQuarantined(Path relative, Path source) throws StoreException {
+        Path target = resolveInQuarantine(relative);
+        if (Files.exists(target)) {
+            return false;
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(source, target);
+        } catch (IOException e) {
+            throw new StoreException("cannot restore quarantined file " + source + " to " + target + ": " + e, e);
+        }
+        noteQuarantinedSequence(relative);
+        return true;
+    }
+
+    private Path resolveInQuarantine(Path relative) {
+        Path quarantineRoot = getQuarantineDirectory();
+        Path target = quarantineRoot.resolve(relative).normalize();
+        Preconditions.checkArgument(!relative.isAbsolute() && target.startsWith(quarantineRoot)
+            && !target.equals(quarantineRoot), "quarantine path must stay inside %s: %s", quarantineRoot, relative);
+        return target;
+    }
+
+    private static Path unusedQuarantinePath(Path wanted) {
+        Path candidate = wanted;
+        for (int suffix = 1; Files.exists(candidate); suffix++) {
+            candidate = wanted.resolveSibling(wanted.getFileName() + "." + suffix);
+        }
+        return candidate;
+    }
+
+    private void noteQuarantinedSequence(Path relative) {
+        // New entries must never reuse the name of a quarantined one.
+        String name = relative.getFileName().toString();
+        if (name.endsWith(ENTRY_SUFFIX) && name.length() == 16 + ENTRY_SUFFIX.length()) {
+            try {
+                long quarantined = Long.parseUnsignedLong(name.substring(0, 16), 16);
+                sequence.accumulateAndGet(quarantined + 1, Math::max);
+            } catch (NumberFormatException e) {
+                LOGGER.debug("Quarantined file name without a sequence number name={}", name);
+            }
+        }
     }
 
     /** A fresh sequence number: unique in this store, increasing, also across restarts. */
