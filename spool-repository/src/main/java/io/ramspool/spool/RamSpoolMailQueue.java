@@ -16,9 +16,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
 
@@ -78,6 +80,8 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
     private final TreeMap<Long, QueuedEntry> waiting = new TreeMap<>();
     private final Map<Long, QueuedEntry> inFlight = new HashMap<>();
     private final Set<DequeueWorker> workers = ConcurrentHashMap.newKeySet();
+    private final AtomicLong enqueuedCount = new AtomicLong();
+    private final AtomicLong dequeuedCount = new AtomicLong();
 
     RamSpoolMailQueue(MailQueueName name, SpoolStore store, List<SpoolEntry> recovered,
                       MailQueueItemDecoratorFactory decoratorFactory, Clock clock) {
@@ -110,6 +114,7 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
         } finally {
             lock.unlock();
         }
+        enqueuedCount.incrementAndGet();
         LOGGER.debug("Mail spooled queue={} mail={} sequence={} bytes={}", name.asString(), mail.getName(),
             entry.getSequence(), entry.getFileSize());
     }
@@ -216,6 +221,7 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
                 if (next != null) {
                     waiting.remove(next.getSequence());
                     inFlight.put(next.getSequence(), next);
+                    dequeuedCount.incrementAndGet();
                     return Optional.of(next);
                 }
                 changed.await(millisUntilNextDue(now), TimeUnit.MILLISECONDS);
@@ -315,6 +321,31 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
         lock.lock();
         try {
             return inFlight.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Mails enqueued since this JVM opened the queue. */
+    public long getEnqueuedCount() {
+        return enqueuedCount.get();
+    }
+
+    /** Mails handed to consumers since this JVM opened the queue, retries included. */
+    public long getDequeuedCount() {
+        return dequeuedCount.get();
+    }
+
+    /** When the oldest mail still in the queue (waiting or in flight) was enqueued. */
+    public Optional<Instant> getOldestMailTime() {
+        lock.lock();
+        try {
+            return Stream.concat(waiting.values().stream(), inFlight.values().stream())
+                .mapToLong(queued -> queued.getEntry().getHeader().getEnqueuedAtMillis())
+                .min()
+                .stream()
+                .mapToObj(Instant::ofEpochMilli)
+                .findFirst();
         } finally {
             lock.unlock();
         }
@@ -448,11 +479,19 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
     }
 
     /**
-     * Stops the dequeue workers; enqueue keeps working and every mail stays in the store. In-flight
-     * items may still be completed.
+     * Does nothing: the queue is shared by every James component that asked for it, and James
+     * closes queues after each use (its webadmin routes even close one twice per request), so a
+     * close must not stop another component's consumer. Dequeue threads end when their
+     * subscription is cancelled, or all at once through {@link RamSpoolMailQueueFactory#stop()}
+     * at shutdown. Every mail stays in the store either way.
      */
     @Override
     public void close() {
+        LOGGER.debug("Mail queue closed by a holder, consumers keep running queue={}", name.asString());
+    }
+
+    /** Stops every dequeue worker, at server shutdown. */
+    void stopWorkers() {
         workers.forEach(DequeueWorker::stop);
         signalWorkers();
     }

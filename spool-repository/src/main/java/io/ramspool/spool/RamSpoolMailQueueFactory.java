@@ -2,6 +2,7 @@ package io.ramspool.spool;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +15,7 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 
 import io.ramspool.spool.internal.store.AreaId;
@@ -21,7 +23,8 @@ import io.ramspool.spool.internal.store.SpoolStore;
 
 /**
  * Creates James mail queues on a {@link SpoolStore}: one {@link RamSpoolMailQueue} per name, shared
- * by every caller (James asks for the spool queue several times). Queues whose directory holds
+ * by every caller (James asks for the spool queue several times); closing a queue does not stop
+ * its consumers, {@link #stop()} does at shutdown. Queues whose directory holds
  * mail from a previous run are listed even before a component asks for them, so that webadmin
  * shows them.
  */
@@ -56,8 +59,10 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
 
     @Override
     public RamSpoolMailQueue createQueue(MailQueueName name, PrefetchCount count) {
-        return queues.computeIfAbsent(name, queueName -> store.view(AreaId.queue(queueName.asString()),
+        RamSpoolMailQueue queue = queues.computeIfAbsent(name, queueName -> store.view(
+            AreaId.queue(queueName.asString()),
             recovered -> new RamSpoolMailQueue(queueName, store, recovered, decoratorFactory, clock)));
+        return queue;
     }
 
     @Override
@@ -81,6 +86,11 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
         }
     }
 
+    /** The queues opened so far in this JVM. */
+    public Collection<RamSpoolMailQueue> getOpenQueues() {
+        return ImmutableList.copyOf(queues.values());
+    }
+
     public SpoolStore getStore() {
         return store;
     }
@@ -88,6 +98,6 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
     /** Stops every queue's dequeue threads; the mails stay in the store for the next start. */
     @PreDestroy
     public void stop() {
-        queues.values().forEach(RamSpoolMailQueue::close);
+        queues.values().forEach(RamSpoolMailQueue::stopWorkers);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.james.util.Size;
 import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableSet;
 
+import io.ramspool.spool.capacity.CapacityPolicy;
 import io.ramspool.spool.internal.store.StoreOptions;
 
 /**
@@ -27,6 +28,7 @@ import io.ramspool.spool.internal.store.StoreOptions;
  *       own): the largest number of bytes the store may hold; a write beyond it is refused.</li>
  *   <li>{@code verifyChecksumsOnOpen} (boolean, default true): recompute every entry's checksum
  *       during the recovery scan at start-up.</li>
+ *   <li>the watermarks of {@link CapacityPolicy}.</li>
  * </ul>
  */
 public final class SpoolConfiguration {
@@ -38,14 +40,25 @@ public final class SpoolConfiguration {
     public static final long DEFAULT_MAX_SIZE = StoreOptions.NO_CAP;
     public static final String VERIFY_CHECKSUMS_ON_OPEN = "verifyChecksumsOnOpen";
     public static final boolean DEFAULT_VERIFY_CHECKSUMS_ON_OPEN = true;
-    public static final Set<String> KEYS = ImmutableSet.of(DIRECTORY, DURABILITY, MAX_SIZE, VERIFY_CHECKSUMS_ON_OPEN);
+    public static final Set<String> STORE_KEYS = ImmutableSet.of(DIRECTORY, DURABILITY, MAX_SIZE,
+        VERIFY_CHECKSUMS_ON_OPEN);
+    public static final Set<String> KEYS = ImmutableSet.<String>builder()
+        .addAll(STORE_KEYS)
+        .addAll(CapacityPolicy.KEYS)
+        .build();
 
     private final Path directory;
     private final Durability durability;
     private final long maxSizeBytes;
     private final boolean verifyChecksumsOnOpen;
+    private final CapacityPolicy capacityPolicy;
 
     public SpoolConfiguration(Path directory, Durability durability, long maxSizeBytes, boolean verifyChecksumsOnOpen) {
+        this(directory, durability, maxSizeBytes, verifyChecksumsOnOpen, CapacityPolicy.defaults());
+    }
+
+    public SpoolConfiguration(Path directory, Durability durability, long maxSizeBytes, boolean verifyChecksumsOnOpen,
+                              CapacityPolicy capacityPolicy) {
         Preconditions.checkNotNull(directory, DIRECTORY);
         Preconditions.checkNotNull(durability, DURABILITY);
         Preconditions.checkArgument(maxSizeBytes >= 0, "%s must not be negative, got %s", MAX_SIZE, maxSizeBytes);
@@ -53,6 +66,7 @@ public final class SpoolConfiguration {
         this.durability = durability;
         this.maxSizeBytes = maxSizeBytes;
         this.verifyChecksumsOnOpen = verifyChecksumsOnOpen;
+        this.capacityPolicy = Preconditions.checkNotNull(capacityPolicy, "capacityPolicy");
     }
 
     public static SpoolConfiguration defaults() {
@@ -72,14 +86,16 @@ public final class SpoolConfiguration {
         String durability = configuration.getString(DURABILITY, DEFAULT_DURABILITY.name());
         return new SpoolConfiguration(Paths.get(directory), Durability.parse(durability),
             parseSize(configuration.getString(MAX_SIZE, "0")),
-            parseBoolean(configuration.getString(VERIFY_CHECKSUMS_ON_OPEN, "true")));
+            parseBoolean(configuration.getString(VERIFY_CHECKSUMS_ON_OPEN, "true")),
+            CapacityPolicy.from(configuration));
     }
 
     private static void rejectUnknownKeys(Configuration configuration) {
         Iterator<String> keys = configuration.getKeys();
         while (keys.hasNext()) {
             String key = keys.next();
-            if (!KEYS.contains(key)) {
+            // James adds XML attributes to a repository's configuration ([@destinationURL]); they are not ours.
+            if (!KEYS.contains(key) && !key.startsWith("[@")) {
                 throw new IllegalArgumentException("unknown spool setting '" + key + "', known settings: " + KEYS);
             }
         }
@@ -117,6 +133,11 @@ public final class SpoolConfiguration {
 
     public boolean isVerifyChecksumsOnOpen() {
         return verifyChecksumsOnOpen;
+    }
+
+    /** Watermarks of the SMTP capacity guard and the health check. */
+    public CapacityPolicy getCapacityPolicy() {
+        return capacityPolicy;
     }
 
     public StoreOptions toStoreOptions() {

@@ -41,6 +41,7 @@ class RamSpoolMailQueueRestartTest {
 
     private RamDiskDirectory directory;
     private SpoolStore store;
+    private RamSpoolMailQueueFactory factory;
     private RamSpoolMailQueue testee;
 
     @BeforeEach
@@ -51,19 +52,20 @@ class RamSpoolMailQueueRestartTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        testee.close();
+        factory.stop();
         store.close();
         directory.delete();
     }
 
     private RamSpoolMailQueue open() throws Exception {
         store = SpoolStore.open(StoreOptions.ramDisk(directory.getPath()));
-        return new RamSpoolMailQueueFactory(store, new RawMailQueueItemDecoratorFactory(),
-            Clock.fixed(NOW, ZoneOffset.UTC)).createQueue(SPOOL);
+        factory = new RamSpoolMailQueueFactory(store, new RawMailQueueItemDecoratorFactory(),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+        return factory.createQueue(SPOOL);
     }
 
     private RamSpoolMailQueue restart() throws Exception {
-        testee.close();
+        factory.stop();
         store.close();
         testee = open();
         return testee;

@@ -3,6 +3,7 @@ package io.ramspool.spool;
 import org.apache.james.queue.api.DelayedManageableMailQueueContract;
 import org.apache.james.queue.api.DelayedPriorityMailQueueContract;
 import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.queue.api.PriorityManageableMailQueueContract;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
@@ -19,19 +20,20 @@ class RamSpoolMailQueueTest implements DelayedManageableMailQueueContract, Delay
 
     private RamDiskDirectory directory;
     private SpoolStore store;
+    private RamSpoolMailQueueFactory factory;
     private RamSpoolMailQueue testee;
 
     @BeforeEach
     void setUp() throws Exception {
         directory = RamDiskDirectory.create("queue");
         store = SpoolStore.open(StoreOptions.ramDisk(directory.getPath()));
-        testee = new RamSpoolMailQueueFactory(store, new RawMailQueueItemDecoratorFactory())
-            .createQueue(org.apache.james.queue.api.MailQueueName.of("spool"));
+        factory = new RamSpoolMailQueueFactory(store, new RawMailQueueItemDecoratorFactory());
+        testee = factory.createQueue(MailQueueName.of("spool"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        testee.close();
+        factory.stop();
         store.close();
         directory.delete();
     }
