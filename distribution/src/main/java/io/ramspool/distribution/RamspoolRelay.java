@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import io.ramspool.spool.SpoolConfiguration;
 import io.ramspool.spool.SpoolStores;
+import io.ramspool.spool.dump.SpoolDumpService;
+import io.ramspool.spool.internal.store.StoreException;
 
 /** A started relay: the James server and the spool it runs on. */
 public final class RamspoolRelay implements AutoCloseable {
@@ -15,10 +17,27 @@ public final class RamspoolRelay implements AutoCloseable {
 
     private final GuiceJamesServer server;
     private final SpoolConfiguration spool;
+    private final SpoolDumpService dumps;
 
-    RamspoolRelay(GuiceJamesServer server, SpoolConfiguration spool) {
+    RamspoolRelay(GuiceJamesServer server, SpoolConfiguration spool, SpoolDumpService dumps) {
         this.server = server;
         this.spool = spool;
+        this.dumps = dumps;
+    }
+
+    /**
+     * Starts the continuous checkpoint when {@code checkpoint=true}; James must be running, since
+     * the checkpoint follows the store that James opened.
+     *
+     * @throws RelayStartupException when the checkpoint was asked for and cannot run
+     */
+    void startCheckpoint() {
+        try {
+            dumps.startCheckpoint(SpoolStores.open(spool.toStoreOptions()));
+        } catch (StoreException e) {
+            close();
+            throw new RelayStartupException("cannot start the spool checkpoint: " + e.getMessage(), e);
+        }
     }
 
     public GuiceJamesServer getServer() {
@@ -30,13 +49,22 @@ public final class RamspoolRelay implements AutoCloseable {
     }
 
     /**
-     * Stops James (its queues stop dequeuing; queued mail stays in the spool), then closes the
-     * spool store, which releases the directory's lock for the next process.
+     * Stops James (its queues stop dequeuing; queued mail stays in the spool), stops the
+     * checkpoint, closes the spool store, which releases the directory's lock for the next
+     * process, and dumps the spool when {@code dumpOnStop=true}. A failed dump is logged at ERROR;
+     * the mail is still in the spool and the previous dump is intact.
      */
     @Override
     public void close() {
         server.stop();
+        dumps.stopCheckpoint();
         SpoolStores.close(getSpoolDirectory());
+        try {
+            dumps.dumpOnStop();
+        } catch (StoreException e) {
+            LOGGER.error("Spool dump at stop failed, the mail stays in the RAM spool and the previous dump is kept"
+                + " spool={} error={}", getSpoolDirectory(), e.getMessage(), e);
+        }
         LOGGER.info("ramspool relay stopped spool={}", getSpoolDirectory());
     }
 }

@@ -11,6 +11,7 @@ import java.util.Properties;
 import org.apache.commons.configuration2.MapConfiguration;
 
 import io.ramspool.spool.SpoolConfiguration;
+import io.ramspool.spool.dump.AfterReload;
 import io.ramspool.spool.dump.DumpConfiguration;
 import io.ramspool.spool.internal.store.StoreOptions;
 import picocli.CommandLine.Option;
@@ -55,6 +56,18 @@ final class CommonOptions {
             .map(DumpConfiguration::from)
             .map(DumpConfiguration::getDumpDirectory)
             .orElse(Paths.get(DumpConfiguration.DEFAULT_DUMP_DIRECTORY));
+    }
+
+    /**
+     * What a restore does with the dump it replayed: keep it as the checkpoint when
+     * {@code checkpoint=true} in the server's ramspool-dump.properties, so that the server's
+     * checkpoint continues from it; else retire it.
+     */
+    AfterReload afterReload() throws IOException {
+        return readConfiguration(DumpConfiguration.CONFIGURATION_FILE)
+            .map(DumpConfiguration::from)
+            .map(DumpConfiguration::getAfterReload)
+            .orElse(AfterReload.RETIRE);
     }
 
     private Optional<MapConfiguration> readConfiguration(String name) throws IOException {

@@ -16,9 +16,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code ramspool restore}: reload the current dump into an empty spool. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-    description = {"Reload the current dump into the spool when the spool holds no mail, then retire the dump"
-        + " (rename it retired-dump-...). When the spool still holds mail, it wins and nothing is replayed."
-        + " Damaged or missing entries go to the spool's quarantine directory and are listed.",
+    description = {"Reload the checkpoint, or the current dump when there is no checkpoint, into the spool when"
+        + " the spool holds no mail, then retire it (rename it retired-...), or keep it as the checkpoint when"
+        + " checkpoint=true in the ramspool-dump.properties of --conf. When the spool still holds mail, it wins"
+        + " and nothing is replayed. Damaged or missing entries go to the spool's quarantine directory and are"
+        + " listed.",
         "Run it before the server starts (ramspool-restore.service does)."})
 final class RestoreCommand implements Callable<Integer> {
     @Mixin
@@ -37,7 +39,7 @@ final class RestoreCommand implements Callable<Integer> {
         StoreOptions options = common.storeOptions();
         Path dumpDirectory = common.dumpDirectory();
         ReloadReport report = SpoolDumps.restore(options, dumpDirectory, Optional.ofNullable(from),
-            common.progress("restored"));
+            common.progress("restored"), common.afterReload());
         PrintWriter out = spec.commandLine().getOut();
         switch (report.getOutcome()) {
             case NO_DUMP:
@@ -58,6 +60,7 @@ final class RestoreCommand implements Callable<Integer> {
             report.getImported(), report.getDump().map(Path::toString).orElse("?"), options.getRoot(),
             report.getDurationMillis(), report.getSkippedPresent(), report.getQuarantineFilesRestored());
         report.getRetiredAs().ifPresent(retired -> out.printf("dump retired as %s%n", retired));
+        report.getKeptAsCheckpoint().ifPresent(checkpoint -> out.printf("kept as the checkpoint %s%n", checkpoint));
         report.getManifestProblem().ifPresent(problem -> out.printf("manifest: %s; every entry was checked against"
             + " its own checksum instead%n", problem));
         report.getProblems().forEach(problem -> out.printf("problem: %s%n", problem));

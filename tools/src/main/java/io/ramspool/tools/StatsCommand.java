@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import io.ramspool.spool.dump.SpoolDumps;
 import io.ramspool.spool.internal.dump.CorruptManifestException;
@@ -18,10 +19,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code ramspool stats}: counts and sizes of the spool and of the current dump. */
+/** {@code ramspool stats}: counts and sizes of the spool, of the checkpoint and of the current dump. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
     description = "Print the number of mails and bytes per queue and repository, the quarantine, the free space of"
-        + " the spool's file system, and the current dump.")
+        + " the spool's file system, the checkpoint and the current dump.")
 final class StatsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -63,6 +64,10 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     private static void printDump(PrintWriter out, Path dumpDirectory) throws IOException {
+        Optional<Path> checkpoint = SpoolDumps.findCheckpoint(dumpDirectory);
+        if (checkpoint.isPresent()) {
+            printCheckpoint(out, checkpoint.get());
+        }
         Optional<Path> dump = SpoolDumps.findCurrent(dumpDirectory);
         if (dump.isEmpty()) {
             out.printf("dump directory %s: no current dump%n", dumpDirectory);
@@ -76,5 +81,21 @@ final class StatsCommand implements Callable<Integer> {
         } catch (CorruptManifestException e) {
             out.printf("current dump %s: %s (run ramspool verify --dump)%n", dump.get(), e.getMessage());
         }
+    }
+
+    private static void printCheckpoint(PrintWriter out, Path checkpoint) throws IOException {
+        long files = 0;
+        long bytes = 0;
+        try (Stream<Path> walk = Files.walk(checkpoint)) {
+            for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".msg") && !name.startsWith(".tmp-")) {
+                    files++;
+                    bytes += Files.size(file);
+                }
+            }
+        }
+        out.printf("checkpoint %s: %d entry files, %d bytes; a restore replays it instead of the current dump%n",
+            checkpoint, files, bytes);
     }
 }

@@ -30,7 +30,8 @@ final class VerifyCommand implements Callable<Integer> {
     Target target;
 
     static final class Target {
-        @Option(names = "--dump", description = "Verify the current dump of the dump directory.")
+        @Option(names = "--dump", description = "Verify what a restore would replay: the checkpoint of the dump"
+            + " directory when there is one, else its current dump.")
         boolean currentDump;
 
         @Option(names = "--dump-path", paramLabel = "DUMP", description = "Verify this dump directory.")
@@ -47,9 +48,9 @@ final class VerifyCommand implements Callable<Integer> {
             return verifySpool(out);
         }
         Optional<Path> dump = target.dumpPath != null ? Optional.of(target.dumpPath)
-            : SpoolDumps.findCurrent(common.dumpDirectory());
+            : SpoolDumps.findReloadSource(common.dumpDirectory());
         if (dump.isEmpty()) {
-            throw new StoreException("no current dump in " + common.dumpDirectory());
+            throw new StoreException("no checkpoint and no current dump in " + common.dumpDirectory());
         }
         return verifyDump(out, dump.get());
     }

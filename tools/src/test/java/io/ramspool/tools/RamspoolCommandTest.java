@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.google.common.collect.ImmutableList;
 
+import io.ramspool.spool.dump.SpoolCheckpoint;
 import io.ramspool.spool.internal.store.AreaId;
 import io.ramspool.spool.internal.store.EntryHeader;
 import io.ramspool.spool.internal.store.SpoolStore;
@@ -136,6 +138,42 @@ class RamspoolCommandTest {
     }
 
     @Test
+    void restoreShouldReplayTheCheckpointAndKeepItWhenCheckpointingIsOn(@TempDir Path conf) throws Exception {
+        writeCheckpoint();
+        deleteTree(spool);
+        Files.writeString(conf.resolve("ramspool.properties"), "directory=" + spool + "\n");
+        Files.writeString(conf.resolve("ramspool-dump.properties"), "dumpDirectory=" + dumpDir + "\ncheckpoint=true\n");
+
+        Result result = run("restore", "--conf", conf.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).contains("restored " + MAILS + " mails from " + dumpDir.resolve("checkpoint"),
+            "kept as the checkpoint " + dumpDir.resolve("checkpoint"));
+    }
+
+    @Test
+    void statsShouldNameTheCheckpoint() throws Exception {
+        writeCheckpoint();
+
+        Result result = run("stats", "--spool", spool.toString(), "--dump-dir", dumpDir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).contains("checkpoint " + dumpDir.resolve("checkpoint") + ": " + MAILS + " entry files",
+            "no current dump");
+    }
+
+    @Test
+    void verifyOfTheDumpShouldCheckTheCheckpointWhenThereIsOne() throws Exception {
+        writeCheckpoint();
+
+        Result result = run("verify", "--dump", "--dump-dir", dumpDir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).contains("verified dump " + dumpDir.resolve("checkpoint") + ": " + MAILS
+            + " intact entries");
+    }
+
+    @Test
     void listShouldPrintOneLinePerMail() {
         Result result = run("list", "--spool", spool.toString());
 
@@ -222,6 +260,12 @@ class RamspoolCommandTest {
 
     private Path currentDump() throws Exception {
         return dumpDir.resolve(Files.readString(dumpDir.resolve("CURRENT")).trim());
+    }
+
+    private void writeCheckpoint() throws Exception {
+        try (SpoolStore store = SpoolStore.open(StoreOptions.ramDisk(spool))) {
+            SpoolCheckpoint.start(store, dumpDir, Duration.ofMillis(100)).stop();
+        }
     }
 
     private static void write(SpoolStore store, AreaId area, String name) throws Exception {

@@ -20,7 +20,7 @@ public final class ReloadReport {
         RELOADED,
         /** A reload interrupted by a crash was finished: entries already imported were skipped. */
         RESUMED,
-        /** There is no complete dump: nothing to do. */
+        /** There is no complete dump and no checkpoint: nothing to do. */
         NO_DUMP,
         /** The store already holds mail (the JVM restarted, the machine did not): the dump was not replayed. */
         STORE_NOT_EMPTY
@@ -29,6 +29,7 @@ public final class ReloadReport {
     private final Outcome outcome;
     private final Optional<Path> dump;
     private final Optional<Path> retiredAs;
+    private final Optional<Path> keptAsCheckpoint;
     private final Optional<String> manifestProblem;
     private final long imported;
     private final long skippedPresent;
@@ -44,6 +45,7 @@ public final class ReloadReport {
         this.outcome = Preconditions.checkNotNull(builder.outcome, "outcome");
         this.dump = builder.dump;
         this.retiredAs = builder.retiredAs;
+        this.keptAsCheckpoint = builder.keptAsCheckpoint;
         this.manifestProblem = builder.manifestProblem;
         this.imported = builder.imported;
         this.skippedPresent = builder.skippedPresent;
@@ -64,7 +66,7 @@ public final class ReloadReport {
         return outcome;
     }
 
-    /** The dump that was (or, for STORE_NOT_EMPTY, would have been) replayed. */
+    /** The dump or checkpoint that was (or, for STORE_NOT_EMPTY, would have been) replayed. */
     public Optional<Path> getDump() {
         return dump;
     }
@@ -72,6 +74,14 @@ public final class ReloadReport {
     /** Where the dump went after the reload completed: {@code retired-dump-...}. */
     public Optional<Path> getRetiredAs() {
         return retiredAs;
+    }
+
+    /**
+     * Where the dump went when it was kept as the checkpoint ({@link AfterReload#KEEP_AS_CHECKPOINT}):
+     * {@code <dumpDir>/checkpoint}.
+     */
+    public Optional<Path> getKeptAsCheckpoint() {
+        return keptAsCheckpoint;
     }
 
     /**
@@ -141,6 +151,7 @@ public final class ReloadReport {
         private Outcome outcome;
         private Optional<Path> dump = Optional.empty();
         private Optional<Path> retiredAs = Optional.empty();
+        private Optional<Path> keptAsCheckpoint = Optional.empty();
         private Optional<String> manifestProblem = Optional.empty();
         private long imported;
         private long skippedPresent;
@@ -168,6 +179,11 @@ public final class ReloadReport {
 
         public Builder retiredAs(Path path) {
             this.retiredAs = Optional.of(path);
+            return this;
+        }
+
+        public Builder keptAsCheckpoint(Path path) {
+            this.keptAsCheckpoint = Optional.of(path);
             return this;
         }
 

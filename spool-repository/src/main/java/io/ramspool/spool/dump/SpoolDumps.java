@@ -24,8 +24,12 @@ import io.ramspool.spool.internal.store.StoreOptions;
  * James ({@code SpoolStores.open}); at stop: {@link #dump(StoreOptions, Path)} after James has
  * stopped and the store was closed ({@code SpoolStores.close}).
  *
+ * <p>A reload replays the checkpoint of the dump directory when there is one (see
+ * {@link SpoolCheckpoint}), else the current dump.
+ *
  * <p>Limitations: a dump is a copy taken at one moment; mail accepted after it (or, without a
- * clean stop, since the last dump) is lost when the machine loses power.
+ * clean stop, since the last dump) is lost when the machine loses power, unless the continuous
+ * checkpoint runs.
  */
 public final class SpoolDumps {
     private SpoolDumps() {
@@ -65,12 +69,19 @@ public final class SpoolDumps {
     }
 
     /**
-     * Opens the store, replays the current dump of {@code dumpDir} into it when it holds no mail
-     * (or finishes an interrupted reload), and closes it. Must run before the store is opened for
-     * James in this JVM, or it fails with a StoreLockedException.
+     * Opens the store, replays the checkpoint or the current dump of {@code dumpDir} into it when
+     * it holds no mail (or finishes an interrupted reload), retires what it replayed, and closes
+     * the store. Must run before the store is opened for James in this JVM, or it fails with a
+     * StoreLockedException.
      */
     public static ReloadReport reloadIfEmpty(StoreOptions options, Path dumpDir) throws StoreException {
-        return restore(options, dumpDir, Optional.empty(), ProgressListener.NONE);
+        return reloadIfEmpty(options, dumpDir, AfterReload.RETIRE);
+    }
+
+    /** Like {@link #reloadIfEmpty(StoreOptions, Path)}, with a choice of what becomes of the replayed dump. */
+    public static ReloadReport reloadIfEmpty(StoreOptions options, Path dumpDir, AfterReload afterReload)
+            throws StoreException {
+        return restore(options, dumpDir, Optional.empty(), ProgressListener.NONE, afterReload);
     }
 
     /**
@@ -79,8 +90,17 @@ public final class SpoolDumps {
      */
     public static ReloadReport restore(StoreOptions options, Path dumpDir, Optional<Path> explicitDump,
                                        ProgressListener progress) throws StoreException {
+        return restore(options, dumpDir, explicitDump, progress, AfterReload.RETIRE);
+    }
+
+    /**
+     * Like {@link #restore(StoreOptions, Path, Optional, ProgressListener)}; {@code afterReload}
+     * says whether the replayed dump is retired or kept as the checkpoint.
+     */
+    public static ReloadReport restore(StoreOptions options, Path dumpDir, Optional<Path> explicitDump,
+                                       ProgressListener progress, AfterReload afterReload) throws StoreException {
         try (SpoolStore store = SpoolStore.open(options)) {
-            return new DumpReloader(progress).reloadIfEmpty(store, dumpDir, explicitDump);
+            return new DumpReloader(progress, afterReload).reloadIfEmpty(store, dumpDir, explicitDump);
         } catch (IOException e) {
             throw asStoreException(e, "cannot close spool " + options.getRoot());
         }
@@ -95,7 +115,7 @@ public final class SpoolDumps {
         return new DumpReloader(ProgressListener.NONE).reloadIfEmpty(store, dumpDir, Optional.empty());
     }
 
-    /** The dump a reload would replay, if any. */
+    /** The current dump (the one CURRENT names), if any. */
     public static Optional<Path> findCurrent(Path dumpDir) throws StoreException {
         if (!Files.isDirectory(dumpDir)) {
             return Optional.empty();
@@ -105,6 +125,18 @@ public final class SpoolDumps {
         } catch (IOException e) {
             throw asStoreException(e, "cannot read dump directory " + dumpDir);
         }
+    }
+
+    /** The checkpoint directory, if there is one. Does not take the dump directory's lock. */
+    public static Optional<Path> findCheckpoint(Path dumpDir) {
+        Path checkpoint = dumpDir.resolve(DumpDirectory.CHECKPOINT);
+        return Files.isDirectory(checkpoint) ? Optional.of(checkpoint) : Optional.empty();
+    }
+
+    /** What a reload would replay: the checkpoint when there is one, else the current dump. */
+    public static Optional<Path> findReloadSource(Path dumpDir) throws StoreException {
+        Optional<Path> checkpoint = findCheckpoint(dumpDir);
+        return checkpoint.isPresent() ? checkpoint : findCurrent(dumpDir);
     }
 
     /** Checks one dump directory without changing anything. */

@@ -28,9 +28,14 @@ import io.ramspool.spool.internal.store.AreaId;
  * What a dump directory holds: its manifest when it can be trusted, and the union of the files
  * the manifest lists and the files actually present, so that a reload or a verification visits
  * every file exactly once: listed and present, listed and missing, present and unlisted.
+ *
+ * <p>A checkpoint ({@link DumpDirectory#isCheckpoint}) has no manifest by design: its files are
+ * the ones present, each checked against its own checksum, and the temporary files of copies a
+ * crash interrupted are left out.
  */
 final class DumpContents {
     static final String QUARANTINE = "quarantine";
+    static final String TEMPORARY_PREFIX = ".tmp-";
     private static final Logger LOGGER = LoggerFactory.getLogger(DumpContents.class);
     private static final int BUFFER_SIZE = 256 * 1024;
 
@@ -41,17 +46,22 @@ final class DumpContents {
     private final Optional<String> manifestProblem;
     private final Map<String, DumpManifest.Entry> listed;
     private final List<String> paths;
+    private final boolean checkpoint;
 
     private DumpContents(Path dump, Optional<String> manifestProblem, Map<String, DumpManifest.Entry> listed,
-                         List<String> paths) {
+                         List<String> paths, boolean checkpoint) {
         this.dump = dump;
         this.manifestProblem = manifestProblem;
         this.listed = listed;
         this.paths = paths;
+        this.checkpoint = checkpoint;
     }
 
     /** Reads the manifest (a problem with it is kept, not thrown) and lists the dump's files. */
     static DumpContents read(Path dump) throws DumpException {
+        if (DumpDirectory.isCheckpoint(dump)) {
+            return readCheckpoint(dump);
+        }
         Optional<String> problem = Optional.empty();
         Map<String, DumpManifest.Entry> listed = ImmutableMap.of();
         try {
@@ -64,14 +74,20 @@ final class DumpContents {
             throw new DumpException("cannot read the manifest of dump " + dump + ": " + e, e);
         }
         Set<String> paths = new LinkedHashSet<>(listed.keySet());
-        paths.addAll(listPresent(dump));
-        return new DumpContents(dump, problem, listed, ImmutableList.copyOf(paths));
+        paths.addAll(listPresent(dump, false));
+        return new DumpContents(dump, problem, listed, ImmutableList.copyOf(paths), false);
     }
 
-    private static List<String> listPresent(Path dump) throws DumpException {
+    private static DumpContents readCheckpoint(Path checkpoint) throws DumpException {
+        return new DumpContents(checkpoint, Optional.empty(), ImmutableMap.of(),
+            ImmutableList.copyOf(listPresent(checkpoint, true)), true);
+    }
+
+    private static List<String> listPresent(Path dump, boolean skipTemporary) throws DumpException {
         try (Stream<Path> walk = Files.walk(dump)) {
             List<String> present = new ArrayList<>();
             walk.filter(Files::isRegularFile)
+                .filter(path -> !skipTemporary || !path.getFileName().toString().startsWith(TEMPORARY_PREFIX))
                 .map(path -> dump.relativize(path).toString().replace('\\', '/'))
                 .filter(relative -> !relative.equals(DumpManifest.FILE_NAME))
                 .sorted()
@@ -99,9 +115,9 @@ final class DumpContents {
         return Optional.ofNullable(listed.get(path));
     }
 
-    /** True when the manifest was usable and does not list {@code path}. */
+    /** True when the manifest was usable and does not list {@code path}; never for a checkpoint, which has none. */
     boolean isUnlisted(String path) {
-        return manifestProblem.isEmpty() && !listed.containsKey(path);
+        return !checkpoint && manifestProblem.isEmpty() && !listed.containsKey(path);
     }
 
     static FileKind kindOf(String path) {

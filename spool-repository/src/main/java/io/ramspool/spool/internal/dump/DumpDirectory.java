@@ -39,12 +39,21 @@ import io.ramspool.spool.internal.store.StoreLockedException;
  *   &lt;dumpDir&gt;/dump-&lt;time&gt;/               a complete dump (MANIFEST + entry files)
  *   &lt;dumpDir&gt;/dump-&lt;time&gt;.partial/       a dump being written, never read
  *   &lt;dumpDir&gt;/retired-dump-&lt;time&gt;/       a dump already reloaded, kept for manual recovery
+ *   &lt;dumpDir&gt;/checkpoint/                 the continuous checkpoint: a dump without MANIFEST, kept
+ *                                        up to date while the relay runs
+ *   &lt;dumpDir&gt;/checkpoint.partial/         a first checkpoint being built, never read
+ *   &lt;dumpDir&gt;/retired-checkpoint/         a checkpoint superseded by a dump or already reloaded
  * </pre>
  *
  * A dump is written into its {@code .partial} directory, every file and directory is fsynced, the
  * directory is renamed to its final name, and only then is CURRENT replaced (write a temporary
  * file, fsync, rename, fsync the directory). Older dumps are deleted after that. A crash at any
  * point leaves either the old or the new dump complete and named.
+ *
+ * <p>The checkpoint, when there is one, is newer than the current dump and a reload prefers it
+ * ({@link #findReloadSource}): publishing a dump retires the checkpoint before CURRENT names the
+ * new dump, and a checkpoint is put in place (built, or kept after a reload) before CURRENT is
+ * removed. Whatever step a crash interrupts, the source a reload picks is the newest complete one.
  *
  * <p>Holds the directory's lock from {@link #lock} to {@link #close}. Not thread-safe.
  */
@@ -53,6 +62,8 @@ public final class DumpDirectory implements Closeable {
     public static final String DUMP_PREFIX = "dump-";
     public static final String PARTIAL_SUFFIX = ".partial";
     public static final String RETIRED_PREFIX = "retired-";
+    public static final String CHECKPOINT = "checkpoint";
+    static final String CHECKPOINT_PARTIAL = CHECKPOINT + PARTIAL_SUFFIX;
     static final String LOCK_FILE = ".lock";
     private static final Logger LOGGER = LoggerFactory.getLogger(DumpDirectory.class);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'")
@@ -134,6 +145,27 @@ public final class DumpDirectory implements Closeable {
         return newest;
     }
 
+    /** The checkpoint directory, when there is one. */
+    public Optional<Path> findCheckpoint() {
+        Path checkpoint = root.resolve(CHECKPOINT);
+        return Files.isDirectory(checkpoint) ? Optional.of(checkpoint) : Optional.empty();
+    }
+
+    /** What a reload replays: the checkpoint when there is one (it is always the newer), else the current dump. */
+    public Optional<Path> findReloadSource() throws DumpException {
+        Optional<Path> checkpoint = findCheckpoint();
+        return checkpoint.isPresent() ? checkpoint : findCurrent();
+    }
+
+    /**
+     * True for a checkpoint directory, live or retired: a dump without a manifest, whose entries
+     * are each checked against their own checksum and whose temporary files are ignored.
+     */
+    public static boolean isCheckpoint(Path directory) {
+        String name = directory.getFileName().toString();
+        return name.equals(CHECKPOINT) || name.equals(RETIRED_PREFIX + CHECKPOINT);
+    }
+
     private Optional<String> readCurrentName() throws DumpException {
         try {
             return Optional.of(Files.readString(root.resolve(CURRENT), StandardCharsets.UTF_8).trim());
@@ -195,6 +227,12 @@ public final class DumpDirectory implements Closeable {
         Path published = root.resolve(fileName.substring(0, fileName.length() - PARTIAL_SUFFIX.length()));
         Files.move(partial, published, StandardCopyOption.ATOMIC_MOVE);
         FileSync.syncDirectory(root);
+        // The dump is newer than the checkpoint: retire the checkpoint before CURRENT names the dump.
+        Optional<Path> checkpoint = findCheckpoint();
+        if (checkpoint.isPresent()) {
+            retire(checkpoint.get());
+            LOGGER.info("Checkpoint superseded by a dump dump={}", published);
+        }
         writeCurrent(published.getFileName().toString());
         removeAllBut(published);
         return published;
@@ -214,7 +252,8 @@ public final class DumpDirectory implements Closeable {
     }
 
     private void removeAllBut(Path kept) throws DumpException {
-        List<Path> obsolete = listMatching(name -> name.startsWith(DUMP_PREFIX) || name.startsWith(RETIRED_PREFIX));
+        List<Path> obsolete = listMatching(name -> name.startsWith(DUMP_PREFIX) || name.startsWith(RETIRED_PREFIX)
+            || name.equals(CHECKPOINT_PARTIAL));
         for (Path old : obsolete) {
             if (!old.equals(kept)) {
                 try {
@@ -240,11 +279,77 @@ public final class DumpDirectory implements Closeable {
         deleteTree(retired);
         Files.move(dump, retired, StandardCopyOption.ATOMIC_MOVE);
         FileSync.syncDirectory(root);
+        removeCurrentIfNamed(name);
+        return retired;
+    }
+
+    /**
+     * Makes a just replayed dump or checkpoint the checkpoint: renames it {@code checkpoint}
+     * (retiring an older checkpoint), deletes its manifest, which the checkpoint's changes would
+     * make wrong, and removes CURRENT when it named it. A dump outside this directory is left
+     * alone.
+     *
+     * @return the checkpoint directory, or empty when {@code replayed} is not in this directory
+     */
+    public Optional<Path> keepAsCheckpoint(Path replayed) throws IOException {
+        Path source = replayed.toAbsolutePath().normalize();
+        Path checkpoint = root.resolve(CHECKPOINT);
+        if (source.equals(checkpoint)) {
+            return Optional.of(checkpoint);
+        }
+        if (!root.equals(source.getParent())) {
+            return Optional.empty();
+        }
+        Optional<Path> older = findCheckpoint();
+        if (older.isPresent()) {
+            retire(older.get());
+        }
+        String name = source.getFileName().toString();
+        Files.move(source, checkpoint, StandardCopyOption.ATOMIC_MOVE);
+        FileSync.syncDirectory(root);
+        Files.deleteIfExists(checkpoint.resolve(DumpManifest.FILE_NAME));
+        removeCurrentIfNamed(name);
+        return Optional.of(checkpoint);
+    }
+
+    /** Creates an empty {@code checkpoint.partial} directory, removing one a failed attempt left. */
+    public Path createCheckpointPartial() throws IOException {
+        Path partial = root.resolve(CHECKPOINT_PARTIAL);
+        deleteTree(partial);
+        Files.createDirectory(partial);
+        return partial;
+    }
+
+    /**
+     * Publishes a complete, synced {@code checkpoint.partial} as the checkpoint, then retires the
+     * current dump, which the checkpoint supersedes.
+     *
+     * @return the checkpoint directory
+     */
+    public Path establishCheckpoint(Path partial) throws IOException {
+        Path checkpoint = root.resolve(CHECKPOINT);
+        Files.move(partial, checkpoint, StandardCopyOption.ATOMIC_MOVE);
+        FileSync.syncDirectory(root);
+        retireCurrentDump();
+        return checkpoint;
+    }
+
+    /**
+     * Retires the dump CURRENT names, if any: once a checkpoint exists or was replayed, that dump
+     * is older than what the spool holds and must never be replayed on its own again.
+     */
+    public void retireCurrentDump() throws IOException {
+        Optional<String> current = readCurrentName();
+        if (current.isPresent() && Files.isDirectory(root.resolve(current.get()))) {
+            retire(root.resolve(current.get()));
+        }
+    }
+
+    private void removeCurrentIfNamed(String name) throws IOException {
         if (readCurrentName().filter(name::equals).isPresent()) {
             Files.deleteIfExists(root.resolve(CURRENT));
             FileSync.syncDirectory(root);
         }
-        return retired;
     }
 
     /** Deletes a directory and everything in it; a missing directory is not an error. */

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.base.Stopwatch;
 
+import io.ramspool.spool.dump.AfterReload;
 import io.ramspool.spool.dump.ProgressListener;
 import io.ramspool.spool.dump.ReloadReport;
 import io.ramspool.spool.internal.store.AreaId;
@@ -31,7 +32,11 @@ import io.ramspool.spool.internal.store.StoreLockedException;
  * reason and counted. A marker file in the store ({@value #MARKER}) names the dump while the
  * reload runs, so that a reload interrupted by a crash is finished at the next start instead of
  * being mistaken for "the store holds mail". Only when every file has been handled is the dump
- * retired (renamed {@code retired-dump-...}) and the marker removed.
+ * retired (renamed {@code retired-dump-...}), or kept as the checkpoint (see {@link AfterReload}),
+ * and the marker removed.
+ *
+ * <p>The source is the checkpoint of the dump directory when there is one, else the current dump
+ * (see {@link DumpDirectory#findReloadSource}).
  *
  * <p>Not thread-safe; call it once, before the queues and repositories are created.
  */
@@ -41,13 +46,19 @@ public final class DumpReloader {
     private static final Logger LOGGER = LoggerFactory.getLogger(DumpReloader.class);
 
     private final ProgressListener progress;
+    private final AfterReload afterReload;
 
     public DumpReloader(ProgressListener progress) {
+        this(progress, AfterReload.RETIRE);
+    }
+
+    public DumpReloader(ProgressListener progress, AfterReload afterReload) {
         this.progress = progress;
+        this.afterReload = afterReload;
     }
 
     /**
-     * Replays the current dump of {@code dumpDir} (or {@code explicitDump} when given) into
+     * Replays the checkpoint or the current dump of {@code dumpDir} (or {@code explicitDump} when given) into
      * {@code store} when the store is empty, or finishes an interrupted reload.
      *
      * @throws DumpException when the store cannot take the entries (full, I/O error): the dump is
@@ -68,7 +79,7 @@ public final class DumpReloader {
         if (store.getEntryCount() > 0) {
             return keepStore(store, dumpDir, explicitDump);
         }
-        Optional<Path> dump = explicitDump.isPresent() ? explicitDump : findCurrent(dumpDir);
+        Optional<Path> dump = explicitDump.isPresent() ? explicitDump : findReloadSource(dumpDir);
         if (dump.isEmpty()) {
             LOGGER.info("No spool dump to reload dumpDirectory={}", dumpDir);
             return ReloadReport.builder(ReloadReport.Outcome.NO_DUMP).build();
@@ -78,7 +89,7 @@ public final class DumpReloader {
     }
 
     private ReloadReport keepStore(SpoolStore store, Path dumpDir, Optional<Path> explicitDump) throws StoreException {
-        Optional<Path> dump = explicitDump.isPresent() ? explicitDump : findCurrent(dumpDir);
+        Optional<Path> dump = explicitDump.isPresent() ? explicitDump : findReloadSource(dumpDir);
         ReloadReport.Builder report = ReloadReport.builder(ReloadReport.Outcome.STORE_NOT_EMPTY)
             .storeEntriesBefore(store.getEntryCount());
         dump.ifPresent(report::dump);
@@ -87,12 +98,12 @@ public final class DumpReloader {
         return report.build();
     }
 
-    private static Optional<Path> findCurrent(Path dumpDir) throws StoreException {
+    private static Optional<Path> findReloadSource(Path dumpDir) throws StoreException {
         if (!Files.isDirectory(dumpDir)) {
             return Optional.empty();
         }
         try (DumpDirectory directory = DumpDirectory.lock(dumpDir, false)) {
-            return directory.findCurrent();
+            return directory.findReloadSource();
         } catch (IOException e) {
             throw asStoreException(e, "cannot read dump directory " + dumpDir);
         }
@@ -109,7 +120,7 @@ public final class DumpReloader {
                 replayFile(store, contents, path, report);
                 progress.processed(report.getProcessed());
             }
-            maybeRetire(directory, dump).ifPresent(report::retiredAs);
+            afterReplay(directory, dump, report);
             Files.deleteIfExists(marker);
         } catch (IOException e) {
             throw asStoreException(e, "reload of dump " + dump + " into spool " + store.getRoot() + " stopped after "
@@ -213,8 +224,21 @@ public final class DumpReloader {
         }
     }
 
+    private void afterReplay(DumpDirectory directory, Path dump, ReloadReport.Builder report) throws IOException {
+        if (DumpDirectory.isCheckpoint(dump)) {
+            // A crash can leave an older current dump next to the checkpoint; it must not come back later.
+            directory.retireCurrentDump();
+        }
+        if (afterReload == AfterReload.KEEP_AS_CHECKPOINT) {
+            directory.keepAsCheckpoint(dump).ifPresent(report::keptAsCheckpoint);
+        } else {
+            maybeRetire(directory, dump).ifPresent(report::retiredAs);
+        }
+    }
+
     private static Optional<Path> maybeRetire(DumpDirectory directory, Path dump) throws IOException {
-        boolean isCurrentKind = dump.getFileName().toString().startsWith(DumpDirectory.DUMP_PREFIX)
+        String name = dump.getFileName().toString();
+        boolean isCurrentKind = (name.startsWith(DumpDirectory.DUMP_PREFIX) || name.equals(DumpDirectory.CHECKPOINT))
             && dump.toAbsolutePath().normalize().getParent().equals(directory.getRoot());
         if (!isCurrentKind) {
             return Optional.empty();
@@ -233,9 +257,10 @@ public final class DumpReloader {
             result.getProblems().forEach(problem -> LOGGER.warn("Dump reload problem: {}", problem));
         } else {
             LOGGER.info("Spool reloaded dump={} spool={} outcome={} imported={} skipped={} quarantineFiles={}"
-                    + " retiredAs={} durationMs={}", dump, store.getRoot(), result.getOutcome(), result.getImported(),
-                result.getSkippedPresent(), result.getQuarantineFilesRestored(),
-                result.getRetiredAs().map(Path::toString).orElse("<kept>"), result.getDurationMillis());
+                    + " retiredAs={} keptAsCheckpoint={} durationMs={}", dump, store.getRoot(), result.getOutcome(),
+                result.getImported(), result.getSkippedPresent(), result.getQuarantineFilesRestored(),
+                result.getRetiredAs().map(Path::toString).orElse("<kept>"),
+                result.getKeptAsCheckpoint().map(Path::toString).orElse("<no>"), result.getDurationMillis());
         }
     }
 

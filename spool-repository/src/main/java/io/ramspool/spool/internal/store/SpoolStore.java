@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -50,7 +51,7 @@ import com.google.common.collect.ImmutableList;
  * guards it.
  *
  * <p>Thread-safe. Views (queues, repositories) keep their own in-memory index and call the store
- * for every change to the files.
+ * for every change to the files. {@link StoreListener}s hear of each commit and deletion.
  *
  * <p>Limitations: deleting an entry does not sync its directory, so after a power loss a
  * durable store may bring back a mail that was already delivered (a duplicate, never a loss).
@@ -72,6 +73,7 @@ public final class SpoolStore implements Closeable {
     private final Map<AreaId, List<SpoolEntry>> recovered;
     private final Map<AreaId, Object> views;
     private final RecoveryReport recoveryReport;
+    private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
 
     private SpoolStore(StoreOptions options, FileChannel lockChannel, FileLock lock, FileStore fileStore,
                        Scan scan) {
@@ -277,6 +279,7 @@ public final class SpoolStore implements Closeable {
         SpoolEntry entry = new SpoolEntry(area, target, original.getHeader(), original.getBodyOffset(),
             original.getBodyLength(), original.getFileSize());
         recovered.computeIfAbsent(area, id -> new ArrayList<>()).add(entry);
+        notifyCommitted(entry);
         return Optional.of(entry);
     }
 
@@ -439,7 +442,9 @@ public final class SpoolStore implements Closeable {
             throw new StoreException("cannot commit spool entry " + target + ": " + e, e);
         }
         entries.incrementAndGet();
-        return new SpoolEntry(area, target, header, written.bodyOffset(), written.bodyLength(), size);
+        SpoolEntry entry = new SpoolEntry(area, target, header, written.bodyOffset(), written.bodyLength(), size);
+        notifyCommitted(entry);
+        return entry;
     }
 
     private EntryFile.Written writeTemporary(AreaId area, EntryHeader header, BodyWriter body, Path directory,
@@ -481,9 +486,44 @@ public final class SpoolStore implements Closeable {
             if (Files.deleteIfExists(entry.getPath())) {
                 entries.decrementAndGet();
                 bytesUsed.addAndGet(-entry.getFileSize());
+                notifyDeleted(entry);
             }
         } catch (IOException e) {
             throw new StoreException("cannot delete spool entry " + entry.getPath() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Registers a listener told of every later commit and deletion, on the thread that makes it.
+     * Changes made before this call are not reported: a listener that mirrors the store lists it
+     * after registering.
+     */
+    public void addListener(StoreListener listener) {
+        listeners.add(Preconditions.checkNotNull(listener, "listener"));
+    }
+
+    public void removeListener(StoreListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void notifyCommitted(SpoolEntry entry) {
+        for (StoreListener listener : listeners) {
+            try {
+                listener.committed(entry);
+            } catch (RuntimeException e) {
+                // The entry is committed whatever a listener does; its failure must not fail the write.
+                LOGGER.error("Spool store listener failed on a commit path={}", entry.getPath(), e);
+            }
+        }
+    }
+
+    private void notifyDeleted(SpoolEntry entry) {
+        for (StoreListener listener : listeners) {
+            try {
+                listener.deleted(entry);
+            } catch (RuntimeException e) {
+                LOGGER.error("Spool store listener failed on a deletion path={}", entry.getPath(), e);
+            }
         }
     }
 
