@@ -22,15 +22,23 @@ import org.apache.james.modules.server.MailRepositoriesRoutesModule;
 import org.apache.james.modules.server.MailboxRoutesModule;
 import org.apache.james.modules.server.NoJwtModule;
 import org.apache.james.modules.server.WebAdminServerModule;
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.dropwizard.MetricsRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.common.base.Stopwatch;
+import com.google.inject.AbstractModule;
 import com.google.inject.Module;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Modules;
 
 import io.ramspool.spool.RamSpoolQueueModule;
+import io.ramspool.distribution.webadmin.SpoolRoutes;
 import io.ramspool.spool.SpoolConfiguration;
+import io.ramspool.spool.dump.DumpConfiguration;
+import io.ramspool.spool.dump.SpoolDumpService;
+import io.ramspool.spool.internal.store.StoreException;
 
 /**
  * Starts the ramspool relay: an Apache James 3.8.1 SMTP server assembled from the memory app's
@@ -40,8 +48,10 @@ import io.ramspool.spool.SpoolConfiguration;
  * <p>Reads everything from {@code -Dworking.directory=DIR}: {@code DIR/conf} (configuration,
  * including {@code jvm.properties}, loaded before anything else), {@code DIR/var} and
  * {@code DIR/extensions-jars}. Before James is assembled it checks the spool directory
- * ({@link SpoolDirectoryCheck}) and restricts RMI to the JMX address; a failed check prints one
- * line and exits with status 1.
+ * ({@link SpoolDirectoryCheck}), reloads the last dump into an empty spool
+ * ({@code conf/ramspool-dump.properties}) and restricts RMI to the JMX address; a failed check
+ * prints one line and exits with status 1. Once James runs, the optional checkpoint starts; at
+ * stop the spool is dumped (see {@link RamspoolRelay#close()}).
  */
 public final class RamspoolRelayMain {
     public static final String WORKING_DIRECTORY_PROPERTY = "working.directory";
@@ -81,29 +91,65 @@ public final class RamspoolRelayMain {
         Path conf = workingDirectory.resolve("conf");
         loadJvmProperties(conf.resolve(JVM_PROPERTIES_FILE));
         SpoolConfiguration spool = SpoolDirectoryCheck.verify(conf);
+        SpoolDumpService dumps = new SpoolDumpService(spool, DumpSettings.read(conf));
+        reloadBeforeStart(dumps);
         LoopbackRmiSocketFactory.install(jmxAddress(conf));
         GuiceJamesServer server = createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(workingDirectory.toFile())
-            .build());
+            .build(), dumps);
         try {
             server.start();
         } catch (Exception e) {
             throw new RelayStartupException("James did not start: " + e, e);
         }
+        RamspoolRelay relay = new RamspoolRelay(server, spool, dumps);
+        relay.startCheckpoint();
         LOGGER.info("ramspool relay started workingDirectory={} spool={} durability={} durationMs={}",
             workingDirectory, spool.getDirectory().toAbsolutePath(), spool.getDurability(),
             stopwatch.elapsed().toMillis());
-        return new RamspoolRelay(server, spool);
+        return relay;
+    }
+
+    /**
+     * Replays the last dump into an empty spool before James opens it: after a reboot the RAM disk
+     * is empty and the mail is in the dump. A spool that still holds mail is left as it is.
+     */
+    private static void reloadBeforeStart(SpoolDumpService dumps) {
+        try {
+            dumps.reloadOnStart();
+        } catch (StoreException e) {
+            throw new RelayStartupException("cannot reload the spool from its dump, the dump is kept: "
+                + e.getMessage(), e);
+        }
     }
 
     /** The relay's Guice assembly, for tests that start it in the same JVM. */
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
+        return createServer(configuration, new SpoolDumpService(SpoolConfiguration.defaults(),
+            DumpConfiguration.disabled()));
+    }
+
+    static GuiceJamesServer createServer(MemoryJamesConfiguration configuration, SpoolDumpService dumps) {
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MemoryJamesServerMain.SMTP_ONLY_MODULE)
             .combineWith(new UsersRepositoryModuleChooser(new MemoryUsersRepositoryModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
-            .combineWith(WEBADMIN, new FakeSearchMailboxModule(), new JMXServerModule())
+            .combineWith(WEBADMIN, new FakeSearchMailboxModule(), new JMXServerModule(), adminModule(dumps))
             .overrideWith(new RamSpoolQueueModule());
+    }
+
+    /** The spool's own webadmin routes, {@code /metrics}, and the dump service they report on. */
+    private static Module adminModule(SpoolDumpService dumps) {
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(SpoolDumpService.class).toInstance(dumps);
+                Multibinder<Routes> routes = Multibinder.newSetBinder(binder(), Routes.class);
+                routes.addBinding().to(SpoolRoutes.class);
+                // Prometheus text format of James's metrics, the spool's gauges included.
+                routes.addBinding().to(MetricsRoutes.class);
+            }
+        };
     }
 
     private static Path workingDirectory() {

@@ -73,6 +73,7 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
     private final SpoolStore store;
     private final MailQueueItemDecoratorFactory decoratorFactory;
     private final Clock clock;
+    private final Optional<IntakeReserve> reserve;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final PriorityQueue<QueuedEntry> ready = new PriorityQueue<>(QueuedEntry.DEQUEUE_ORDER);
@@ -84,7 +85,8 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
     private final AtomicLong dequeuedCount = new AtomicLong();
 
     RamSpoolMailQueue(MailQueueName name, SpoolStore store, List<SpoolEntry> recovered,
-                      MailQueueItemDecoratorFactory decoratorFactory, Clock clock) {
+                      MailQueueItemDecoratorFactory decoratorFactory, Clock clock, Optional<IntakeReserve> reserve) {
+        this.reserve = reserve;
         this.name = name;
         this.area = AreaId.queue(name.asString());
         this.store = store;
@@ -104,6 +106,9 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
 
     @Override
     public void enQueue(Mail mail, Duration delay) throws MailQueueException {
+        if (reserve.isPresent()) {
+            reserve.get().admit(mail);
+        }
         long now = clock.millis();
         EntryHeader header = describe(mail, now, readyAt(now, delay));
         SpoolEntry entry = write(mail, header);

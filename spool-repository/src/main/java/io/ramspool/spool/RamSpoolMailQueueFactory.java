@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.annotation.PreDestroy;
-import javax.inject.Inject;
 
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
@@ -32,13 +31,23 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
     private final SpoolStore store;
     private final MailQueueItemDecoratorFactory decoratorFactory;
     private final Clock clock;
+    private final Optional<IntakeReserve> intakeReserve;
     private final Map<MailQueueName, RamSpoolMailQueue> queues = new ConcurrentHashMap<>();
 
-    @Inject
-    public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory, Clock clock) {
+    /**
+     * @param intakeReserve room that James's intake queue ({@code spool}) leaves free for mail
+     *     already accepted; empty for none
+     */
+    public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory, Clock clock,
+                                    Optional<IntakeReserve> intakeReserve) {
         this.store = store;
         this.decoratorFactory = decoratorFactory;
         this.clock = clock;
+        this.intakeReserve = intakeReserve;
+    }
+
+    public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory, Clock clock) {
+        this(store, decoratorFactory, clock, Optional.empty());
     }
 
     public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory) {
@@ -61,8 +70,13 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
     public RamSpoolMailQueue createQueue(MailQueueName name, PrefetchCount count) {
         RamSpoolMailQueue queue = queues.computeIfAbsent(name, queueName -> store.view(
             AreaId.queue(queueName.asString()),
-            recovered -> new RamSpoolMailQueue(queueName, store, recovered, decoratorFactory, clock)));
+            recovered -> new RamSpoolMailQueue(queueName, store, recovered, decoratorFactory, clock,
+                reserveFor(queueName))));
         return queue;
+    }
+
+    private Optional<IntakeReserve> reserveFor(MailQueueName name) {
+        return SPOOL.equals(name) ? intakeReserve : Optional.empty();
     }
 
     @Override

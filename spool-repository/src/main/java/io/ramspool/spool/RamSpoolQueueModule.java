@@ -1,13 +1,17 @@
 package io.ramspool.spool;
 
 import java.io.FileNotFoundException;
+import java.time.Clock;
+import java.util.Optional;
 
 import javax.inject.Singleton;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.utils.PropertiesProvider;
 import org.slf4j.Logger;
@@ -15,9 +19,12 @@ import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Scopes;
 import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.Multibinder;
 
+import io.ramspool.spool.capacity.CapacityGuard;
+import io.ramspool.spool.capacity.SpoolHealthCheck;
+import io.ramspool.spool.capacity.SpoolMetrics;
 import io.ramspool.spool.internal.store.SpoolStore;
 import io.ramspool.spool.internal.store.StoreException;
 
@@ -26,6 +33,9 @@ import io.ramspool.spool.internal.store.StoreException;
  * bindings of James's memory queue module, so a server main must install this module with
  * {@code Modules.override(...).with(new RamSpoolQueueModule())}; {@code combineWith} fails
  * with duplicate bindings.
+ *
+ * <p>Also binds the spool's status, the {@link CapacityGuard} that the SMTP capacity hook and the
+ * {@link SpoolHealthCheck} share, and the spool's gauges ({@link SpoolMetrics}).
  *
  * <p>Settings come from {@code ramspool.properties} in James's configuration directory (see
  * {@link SpoolConfiguration}); without that file the defaults apply and a line says so.
@@ -36,7 +46,8 @@ public class RamSpoolQueueModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(RamSpoolMailQueueFactory.class).in(Scopes.SINGLETON);
+        Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(SpoolHealthCheck.class);
+        bind(SpoolMetrics.class).asEagerSingleton();
         bind(new TypeLiteral<MailQueueFactory<?>>() { }).to(RamSpoolMailQueueFactory.class);
         bind(new TypeLiteral<MailQueueFactory<? extends ManageableMailQueue>>() { })
             .to(RamSpoolMailQueueFactory.class);
@@ -60,5 +71,25 @@ public class RamSpoolQueueModule extends AbstractModule {
     @Singleton
     SpoolStore provideStore(SpoolConfiguration configuration) throws StoreException {
         return SpoolStores.open(configuration.toStoreOptions());
+    }
+
+    @Provides
+    @Singleton
+    RamSpoolMailQueueFactory provideFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory,
+                                            Clock clock, SpoolStatus status, SpoolConfiguration configuration) {
+        return new RamSpoolMailQueueFactory(store, decoratorFactory, clock,
+            Optional.of(new IntakeReserve(status, configuration.getIntakeReserve())));
+    }
+
+    @Provides
+    @Singleton
+    SpoolStatus provideStatus(SpoolStore store) {
+        return new StoreSpoolStatus(store);
+    }
+
+    @Provides
+    @Singleton
+    CapacityGuard provideCapacityGuard(SpoolStatus status, SpoolConfiguration configuration) {
+        return new CapacityGuard(status, configuration.getCapacityPolicy());
     }
 }

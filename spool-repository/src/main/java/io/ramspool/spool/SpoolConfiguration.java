@@ -12,6 +12,7 @@ import com.google.common.base.Preconditions;
 import com.google.common.collect.ImmutableSet;
 
 import io.ramspool.spool.capacity.CapacityPolicy;
+import io.ramspool.spool.capacity.Watermark;
 import io.ramspool.spool.internal.store.StoreOptions;
 
 /**
@@ -28,6 +29,9 @@ import io.ramspool.spool.internal.store.StoreOptions;
  *       own): the largest number of bytes the store may hold; a write beyond it is refused.</li>
  *   <li>{@code verifyChecksumsOnOpen} (boolean, default true): recompute every entry's checksum
  *       during the recovery scan at start-up.</li>
+ *   <li>{@code intakeReserve} (percentage of the spool or size, default {@value IntakeReserve#DEFAULT}):
+ *       room that new mail may not take, kept for moving mail already accepted
+ *       ({@link IntakeReserve}).</li>
  *   <li>the watermarks of {@link CapacityPolicy}.</li>
  * </ul>
  */
@@ -44,6 +48,7 @@ public final class SpoolConfiguration {
         VERIFY_CHECKSUMS_ON_OPEN);
     public static final Set<String> KEYS = ImmutableSet.<String>builder()
         .addAll(STORE_KEYS)
+        .add(IntakeReserve.KEY)
         .addAll(CapacityPolicy.KEYS)
         .build();
 
@@ -52,13 +57,15 @@ public final class SpoolConfiguration {
     private final long maxSizeBytes;
     private final boolean verifyChecksumsOnOpen;
     private final CapacityPolicy capacityPolicy;
+    private final Watermark intakeReserve;
 
     public SpoolConfiguration(Path directory, Durability durability, long maxSizeBytes, boolean verifyChecksumsOnOpen) {
-        this(directory, durability, maxSizeBytes, verifyChecksumsOnOpen, CapacityPolicy.defaults());
+        this(directory, durability, maxSizeBytes, verifyChecksumsOnOpen, CapacityPolicy.defaults(),
+            Watermark.parse(IntakeReserve.KEY, IntakeReserve.DEFAULT));
     }
 
     public SpoolConfiguration(Path directory, Durability durability, long maxSizeBytes, boolean verifyChecksumsOnOpen,
-                              CapacityPolicy capacityPolicy) {
+                              CapacityPolicy capacityPolicy, Watermark intakeReserve) {
         Preconditions.checkNotNull(directory, DIRECTORY);
         Preconditions.checkNotNull(durability, DURABILITY);
         Preconditions.checkArgument(maxSizeBytes >= 0, "%s must not be negative, got %s", MAX_SIZE, maxSizeBytes);
@@ -67,6 +74,7 @@ public final class SpoolConfiguration {
         this.maxSizeBytes = maxSizeBytes;
         this.verifyChecksumsOnOpen = verifyChecksumsOnOpen;
         this.capacityPolicy = Preconditions.checkNotNull(capacityPolicy, "capacityPolicy");
+        this.intakeReserve = Preconditions.checkNotNull(intakeReserve, IntakeReserve.KEY);
     }
 
     public static SpoolConfiguration defaults() {
@@ -87,7 +95,8 @@ public final class SpoolConfiguration {
         return new SpoolConfiguration(Paths.get(directory), Durability.parse(durability),
             parseSize(configuration.getString(MAX_SIZE, "0")),
             parseBoolean(configuration.getString(VERIFY_CHECKSUMS_ON_OPEN, "true")),
-            CapacityPolicy.from(configuration));
+            CapacityPolicy.from(configuration),
+            Watermark.parse(IntakeReserve.KEY, configuration.getString(IntakeReserve.KEY, IntakeReserve.DEFAULT)));
     }
 
     private static void rejectUnknownKeys(Configuration configuration) {
@@ -133,6 +142,11 @@ public final class SpoolConfiguration {
 
     public boolean isVerifyChecksumsOnOpen() {
         return verifyChecksumsOnOpen;
+    }
+
+    /** Room the intake queue leaves free for mail already accepted (see {@link IntakeReserve}). */
+    public Watermark getIntakeReserve() {
+        return intakeReserve;
     }
 
     /** Watermarks of the SMTP capacity guard and the health check. */

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.apache.james.queue.api.MailQueue.MailQueueException;
+import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.junit.jupiter.api.Test;
 
+import io.ramspool.spool.capacity.Watermark;
 import io.ramspool.spool.internal.store.SpoolStore;
 import io.ramspool.spool.internal.store.StoreOptions;
 import io.ramspool.spool.testing.RamDiskDirectory;
@@ -50,6 +53,48 @@ class RamSpoolCapacityTest {
 
             assertThat(accepted).isPositive();
             assertReopenFinds(options, accepted);
+        }
+    }
+
+    @Test
+    void intakeQueueShouldLeaveTheReserveToMailAlreadyAccepted() throws Exception {
+        RamDiskDirectory directory = RamDiskDirectory.create("reserve");
+        try (SpoolStore store = SpoolStore.open(StoreOptions.ramDisk(directory.getPath())
+                .withMaxBytes(10 * (BODY_BYTES + 600)))) {
+            IntakeReserve reserve = new IntakeReserve(new StoreSpoolStatus(store), Watermark.bytes(3 * BODY_BYTES));
+            RamSpoolMailQueueFactory factory = new RamSpoolMailQueueFactory(store,
+                new RawMailQueueItemDecoratorFactory(), Clock.systemUTC(), Optional.of(reserve));
+            RamSpoolMailQueue intake = factory.createQueue(MailQueueFactory.SPOOL);
+            RamSpoolMailQueue delivery = factory.createQueue(MailQueueName.of("outgoing"));
+            int accepted = 0;
+            while (accepted < 20 && tryEnqueue(intake, "new-" + accepted)) {
+                accepted++;
+            }
+            long availableWhenRefused = store.getUsage().getAvailableBytes();
+
+            delivery.enQueue(TestMails.mail("moved-1", BODY_BYTES));
+            delivery.enQueue(TestMails.mail("moved-2", BODY_BYTES));
+
+            assertThat(accepted).isBetween(1, 19);
+            // The admission check uses the mail's announced size, an estimate: allow one mail of slack.
+            assertThat(availableWhenRefused).isGreaterThanOrEqualTo(reserve.getReserveBytes() - (BODY_BYTES + 1024));
+            assertThat(delivery.getSize()).isEqualTo(2);
+            assertThatThrownBy(() -> intake.enQueue(TestMails.mail("refused", BODY_BYTES)))
+                .isInstanceOf(MailQueueException.class)
+                .hasMessageContaining("intake reserve");
+            factory.stop();
+        } finally {
+            directory.delete();
+        }
+    }
+
+    private static boolean tryEnqueue(RamSpoolMailQueue queue, String name) throws Exception {
+        try {
+            queue.enQueue(TestMails.mail(name, BODY_BYTES));
+            return true;
+        } catch (MailQueueException e) {
+            assertThat(e).hasMessageContaining("intake reserve reached").hasMessageContaining(name);
+            return false;
         }
     }
 

@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Set;
 
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
@@ -28,6 +32,8 @@ import com.google.inject.Key;
 import com.google.inject.ProvisionException;
 import com.google.inject.TypeLiteral;
 
+import io.ramspool.spool.capacity.CapacityGuard;
+import io.ramspool.spool.capacity.SpoolHealthCheck;
 import io.ramspool.spool.testing.RamDiskDirectory;
 
 /** The Guice module binds every queue key James uses to one factory on the configured store. */
@@ -61,6 +67,7 @@ class RamSpoolQueueModuleTest {
                 bind(PropertiesProvider.class).toInstance(properties);
                 bind(MailQueueItemDecoratorFactory.class).to(RawMailQueueItemDecoratorFactory.class);
                 bind(Clock.class).toInstance(Clock.systemUTC());
+                bind(GaugeRegistry.class).to(NoopGaugeRegistry.class);
             }
         });
     }
@@ -83,6 +90,20 @@ class RamSpoolQueueModuleTest {
         RamSpoolMailQueueFactory factory = (RamSpoolMailQueueFactory) any;
         assertThat(factory.getStore().getRoot()).isEqualTo(spool.getPath());
         assertThat(factory.getStore().getOptions().getMaxBytes()).isEqualTo(64L * 1024 * 1024);
+    }
+
+    @Test
+    void moduleShouldBindOneCapacityGuardAndTheSpoolHealthCheck() throws Exception {
+        writeProperties("directory=" + spool.getPath() + "\nhighWatermark=70%\nlowWatermark=50%\n");
+        Injector injector = injector();
+
+        CapacityGuard guard = injector.getInstance(CapacityGuard.class);
+        Set<HealthCheck> healthChecks = injector.getInstance(Key.get(new TypeLiteral<Set<HealthCheck>>() { }));
+
+        assertThat(guard).isSameAs(injector.getInstance(CapacityGuard.class));
+        assertThat(guard.getPolicy().getHigh().resolve(1000)).isEqualTo(700);
+        assertThat(healthChecks).hasOnlyElementsOfType(SpoolHealthCheck.class).hasSize(1);
+        assertThat(guard.getStatus().getDirectory()).isEqualTo(spool.getPath());
     }
 
     @Test

@@ -20,13 +20,13 @@ public final class Watermark {
     }
 
     public static Watermark percent(double percent) {
-        Preconditions.checkArgument(percent > 0 && percent <= 100, "a watermark percentage must be in (0, 100], got %s",
+        Preconditions.checkArgument(percent >= 0 && percent <= 100, "a percentage must be in [0, 100], got %s",
             percent);
         return new Watermark(percent / 100, -1);
     }
 
     public static Watermark bytes(long bytes) {
-        Preconditions.checkArgument(bytes > 0, "a watermark size must be positive, got %s", bytes);
+        Preconditions.checkArgument(bytes >= 0, "a size must not be negative, got %s", bytes);
         return new Watermark(-1, bytes);
     }
 
@@ -50,7 +50,7 @@ public final class Watermark {
 
     /** The watermark in bytes for a spool of {@code capacityBytes}. */
     public long resolve(long capacityBytes) {
-        if (bytes > 0) {
+        if (bytes >= 0) {
             return bytes;
         }
         return (long) (capacityBytes * fraction);
