@@ -7,7 +7,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -38,11 +37,10 @@ class DropInRepositoryIntegrationTest {
     @Test
     void stockMemoryServerShouldStoreErrorMailInRamDiskRepository() throws Exception {
         workingDirectory = RelayWorkingDirectory.fromProfile("edge", temporary)
-            .edit("jmx.properties", "jmx.enabled=true", "jmx.enabled=false")
+            .forStockServer()
             // Every mail goes to the error processor, whose last mailet stores it in the repository.
             .edit("mailetcontainer.xml", "<mailet match=\"All\" class=\"PostmasterAlias\"/>",
                 "<mailet match=\"All\" class=\"ToProcessor\"><processor>error</processor></mailet>");
-        installExtensionJars(workingDirectory.getRoot().resolve("extensions-jars"));
 
         try (ServerProcess stock = ServerProcess.startStockMemoryServer(workingDirectory.getRoot())
             .awaitStarted(workingDirectory.getRoot(), "JAMES server started")) {
@@ -61,16 +59,6 @@ class DropInRepositoryIntegrationTest {
             assertThat(storedEntries()).isEqualTo(1);
             stock.stop();
         }
-    }
-
-    /** Our spool jar as built: the only jar a stock James needs for the repository. */
-    private static void installExtensionJars(Path extensions) throws IOException {
-        Path spoolJar = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-            .filter(entry -> entry.contains("ramspool-spool-repository") && entry.endsWith(".jar"))
-            .map(Paths::get)
-            .findFirst()
-            .orElseThrow(() -> new IllegalStateException("spool-repository jar not on the test classpath"));
-        Files.copy(spoolJar, extensions.resolve("ramspool-spool-repository.jar"));
     }
 
     private long storedEntries() throws IOException {

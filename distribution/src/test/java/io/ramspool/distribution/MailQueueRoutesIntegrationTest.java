@@ -21,11 +21,13 @@ import com.icegreen.greenmail.util.ServerSetup;
 
 /**
  * James's webadmin /mailQueues routes over our queues. The gateway is down at first, so relayed
- * mail waits in the outgoing queue with a one-hour retry delay until a test flushes or clears it.
+ * mail waits in the one-shot mailet's queue with a one-hour retry delay until a test flushes or
+ * clears it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MailQueueRoutesIntegrationTest {
     private static final int GATEWAY_PORT = RelayWorkingDirectory.freeGatewayPort();
+    private static final String QUEUE = RelayWorkingDirectory.DELIVERY_QUEUE;
 
     @TempDir
     static Path temporary;
@@ -60,11 +62,11 @@ class MailQueueRoutesIntegrationTest {
         gateway.start();
 
         try {
-            assertThat(testee.getJson("/mailQueues")).extracting(JsonNode::asText).contains("spool", "outgoing");
-            JsonNode browsed = testee.getJson("/mailQueues/outgoing/mails");
+            assertThat(testee.getJson("/mailQueues")).extracting(JsonNode::asText).contains("spool", QUEUE);
+            JsonNode browsed = testee.getJson("/mailQueues/" + QUEUE + "/mails");
             assertThat(browsed).hasSize(2);
             assertThat(browsed.get(0).get("recipients").get(0).asText()).isEqualTo("bob@remote.example");
-            int flushStatus = testee.request("PATCH", "/mailQueues/outgoing/mails?delayed=true",
+            int flushStatus = testee.request("PATCH", "/mailQueues/" + QUEUE + "/mails?delayed=true",
                 "{\"delayed\": false}").statusCode();
 
             assertThat(flushStatus).isEqualTo(204);
@@ -81,14 +83,14 @@ class MailQueueRoutesIntegrationTest {
         sendMail("<clear@client.test>");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outgoingSize() >= 1);
 
-        JsonNode task = testee.awaitTask(testee.request("DELETE", "/mailQueues/outgoing/mails", null));
+        JsonNode task = testee.awaitTask(testee.request("DELETE", "/mailQueues/" + QUEUE + "/mails", null));
 
         assertThat(task.get("status").asText()).isEqualTo("completed");
         assertThat(outgoingSize()).isZero();
     }
 
     private static long delayedOutgoingMails() {
-        JsonNode browsed = testee.getJson("/mailQueues/outgoing/mails");
+        JsonNode browsed = testee.getJson("/mailQueues/" + QUEUE + "/mails");
         long delayed = 0;
         for (JsonNode mail : browsed) {
             if (mail.hasNonNull("nextDelivery") && Instant.parse(mail.get("nextDelivery").asText())
@@ -100,7 +102,7 @@ class MailQueueRoutesIntegrationTest {
     }
 
     private static long outgoingSize() {
-        return testee.getJson("/mailQueues/outgoing").get("size").asLong();
+        return testee.getJson("/mailQueues/" + QUEUE).get("size").asLong();
     }
 
     private static void sendMail(String messageId) {

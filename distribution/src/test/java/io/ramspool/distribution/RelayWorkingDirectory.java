@@ -22,6 +22,12 @@ import java.util.stream.Stream;
  */
 final class RelayWorkingDirectory implements AutoCloseable {
     static final String PROFILES_PROPERTY = "ramspool.profiles";
+    /** The edge profile's delivery queue, the one-shot mailet's own. */
+    static final String DELIVERY_QUEUE = "oneshot-outgoing";
+    /** The recipient domain that {@link #withGateway(int, String)} routes to the gateway. */
+    static final String REMOTE_DOMAIN = "remote.example";
+    private static final String EDGE_FALLBACK = "<fallbackGateways>127.0.0.1:2526</fallbackGateways>";
+    private static final String CAPACITY_HOOK = "<handler class=\"io.ramspool.mailets.smtp.SpoolCapacityHook\"/>";
     private static final Random RANDOM = new Random();
 
     private final Path root;
@@ -65,7 +71,7 @@ final class RelayWorkingDirectory implements AutoCloseable {
     }
 
     private void configureDefaults() {
-        edit("smtpserver.xml", "<bind>0.0.0.0:2525</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>");
+        edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>");
         edit("webadmin.properties", "port=8000", "port=" + webadminPort);
         edit("jmx.properties", "jmx.port=9999", "jmx.port=" + jmxPort);
         edit("ramspool.properties", "directory=/dev/shm/ramspool", "directory=" + spool);
@@ -76,15 +82,49 @@ final class RelayWorkingDirectory implements AutoCloseable {
             "<authorizedAddresses>127.0.0.1/32</authorizedAddresses>");
     }
 
-    /** Sends all remote mail to {@code 127.0.0.1:port} and retries it every {@code delay}. */
+    /**
+     * Delivers mail for {@value #REMOTE_DOMAIN} to {@code 127.0.0.1:port} (a static route, and the
+     * same host as fallback gateway); while nothing listens there, the mail waits in
+     * {@value #DELIVERY_QUEUE} and is retried every {@code delay}.
+     */
     RelayWorkingDirectory withGateway(int port, String delay) {
-        edit("mailetcontainer.xml", "<outgoing>outgoing</outgoing>", "<outgoing>outgoing</outgoing>\n"
-            + "                <gateway>127.0.0.1</gateway>\n"
-            + "                <gatewayPort>" + port + "</gatewayPort>");
-        edit("mailetcontainer.xml", "<delayTime>5 * 1 minute, 3 * 10 minutes, 2 * 1 hour</delayTime>",
-            "<delayTime>" + delay + "</delayTime>");
-        edit("mailetcontainer.xml", "<maxRetries>10</maxRetries>", "<maxRetries>1000</maxRetries>");
-        return this;
+        return withRoutes(REMOTE_DOMAIN + "=127.0.0.1:" + port)
+            .withFallbackGateway(port)
+            .withRetryDelay(delay);
+    }
+
+    /** Replaces the profile's fallback gateway (the local retry host) by {@code 127.0.0.1:port}. */
+    RelayWorkingDirectory withFallbackGateway(int port) {
+        return edit("mailetcontainer.xml", EDGE_FALLBACK,
+            "<fallbackGateways>127.0.0.1:" + port + "</fallbackGateways>");
+    }
+
+    /** Sets the one-shot mailet's static routes, {@code domain=host:port[,...][;...]}. */
+    RelayWorkingDirectory withRoutes(String routes) {
+        return edit("mailetcontainer.xml", EDGE_FALLBACK, "<routes>" + routes + "</routes>\n"
+            + "                " + EDGE_FALLBACK);
+    }
+
+    /** A mail that every host refused is retried after {@code delay}, without doubling. */
+    RelayWorkingDirectory withRetryDelay(String delay) {
+        return edit("mailetcontainer.xml", "<retryDelay>1m</retryDelay>", "<retryDelay>" + delay + "</retryDelay>")
+            .edit("mailetcontainer.xml", "<maxRetryDelay>1h</maxRetryDelay>",
+                "<maxRetryDelay>" + delay + "</maxRetryDelay>");
+    }
+
+    /**
+     * Prepares the profile for James's own memory server (not our launcher): JMX off, both our
+     * jars in extensions-jars (the profile names our mailet, our SMTP hook and our repository),
+     * and the SMTP capacity hook pointed at this test's spool. Outside our launcher the hook reads
+     * its spool directory from its own settings, whose default (/dev/shm/ramspool) is not ours.
+     */
+    RelayWorkingDirectory forStockServer() {
+        Path extensions = root.resolve("extensions-jars");
+        ExtensionJars.install("ramspool-mailets", "mailets", extensions);
+        ExtensionJars.install("ramspool-spool-repository", "spool-repository", extensions);
+        return edit("jmx.properties", "jmx.enabled=true", "jmx.enabled=false")
+            .edit("smtpserver.xml", CAPACITY_HOOK,
+                CAPACITY_HOOK.replace("/>", "><directory>" + spool + "</directory></handler>"));
     }
 
     RelayWorkingDirectory edit(String file, String expected, String replacement) {

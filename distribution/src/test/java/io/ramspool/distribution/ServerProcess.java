@@ -44,7 +44,7 @@ final class ServerProcess implements AutoCloseable {
 
     static boolean isRamspoolEntry(String classpathEntry) {
         return classpathEntry.contains("ramspool") || classpathEntry.contains("/spool-repository/")
-            || classpathEntry.contains("/distribution/target/");
+            || classpathEntry.contains("/mailets/target/") || classpathEntry.contains("/distribution/target/");
     }
 
     private static ServerProcess start(Path workingDirectory, String mainClass, String classpath) {
@@ -73,11 +73,20 @@ final class ServerProcess implements AutoCloseable {
         Path log = workingDirectory.resolve("logs/james.log");
         Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("server exited with " + process.exitValue() + ": " + getOutput());
+                throw new IllegalStateException("server exited with " + process.exitValue() + ": " + getOutput()
+                    + "\nlog tail: " + tail(log));
             }
             return Files.exists(log) && Files.readString(log).contains(startedLine);
         });
         return this;
+    }
+
+    private static String tail(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return "(no log)";
+        }
+        String content = Files.readString(log);
+        return content.substring(Math.max(0, content.length() - 4000));
     }
 
     /** Sends SIGTERM and waits for the JVM to finish its shutdown hooks. */

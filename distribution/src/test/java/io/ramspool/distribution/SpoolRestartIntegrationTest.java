@@ -115,7 +115,7 @@ class SpoolRestartIntegrationTest {
 
     private long outgoingSize() {
         Webadmin webadmin = new Webadmin(workingDirectory.getWebadminPort());
-        return webadmin.getJson("/mailQueues/outgoing").get("size").asLong();
+        return webadmin.getJson("/mailQueues/" + RelayWorkingDirectory.DELIVERY_QUEUE).get("size").asLong();
     }
 
     private long spoolEntries() throws IOException {

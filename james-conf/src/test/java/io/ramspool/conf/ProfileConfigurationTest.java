@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +26,7 @@ import org.apache.commons.configuration2.PropertiesConfiguration;
 import org.apache.james.mailrepository.api.MailRepository;
 import org.apache.mailet.Mailet;
 import org.apache.mailet.Matcher;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
@@ -38,6 +40,9 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.common.primitives.Bytes;
 
+import io.ramspool.mailets.OneShotRemoteDelivery;
+import io.ramspool.mailets.delivery.DeliveryConfiguration;
+import io.ramspool.mailets.delivery.SmtpHost;
 import io.ramspool.spool.RamDiskMailRepository;
 import io.ramspool.spool.SpoolConfiguration;
 
@@ -57,7 +62,11 @@ class ProfileConfigurationTest {
         "org.apache.james.transport.mailets.RemoteDelivery",
         ImmutableList.of("org.apache.james.transport.mailets.remote.delivery.RemoteDeliveryConfiguration"),
         "org.apache.james.transport.mailets.DSNBounce",
-        ImmutableList.of("org.apache.james.transport.mailets.redirect.RedirectMailetInitParameters"));
+        ImmutableList.of("org.apache.james.transport.mailets.redirect.RedirectMailetInitParameters"),
+        OneShotRemoteDelivery.class.getName(),
+        ImmutableList.of(DeliveryConfiguration.class.getName()));
+    /** The SMTP port of the retry profile, where the edge profile's default fallback gateway listens. */
+    private static final int RETRY_PROFILE_SMTP_PORT = 2526;
     /**
      * The distribution's stop-gap subclass of {@link RamDiskMailRepository}; it lives in a module
      * that depends on this one, so it is checked here through its superclass and booted by the
@@ -97,6 +106,41 @@ class ProfileConfigurationTest {
                 assertThat(known).as("parameter %s of mailet %s", key, mailetClass.getName()).isTrue();
             }
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"edge", "retry"})
+    void oneShotDeliveryParametersShouldParse(String profile) throws Exception {
+        for (Element mailet : oneShotMailets(profile)) {
+            Map<String, String> parameters = new HashMap<>();
+            for (Element parameter : children(mailet)) {
+                parameters.put(parameter.getTagName(), parameter.getTextContent().trim());
+            }
+
+            DeliveryConfiguration configuration = DeliveryConfiguration.from(parameters);
+
+            assertThat(configuration.getFallbackGateways()).as("fallbackGateways of profile %s", profile)
+                .isNotEmpty();
+        }
+    }
+
+    @Test
+    void edgeProfileShouldDeliverWithOneShotMailetFallingBackToLocalRetryHost() throws Exception {
+        List<Element> mailets = oneShotMailets("edge");
+        Map<String, String> parameters = new HashMap<>();
+        for (Element parameter : children(mailets.get(0))) {
+            parameters.put(parameter.getTagName(), parameter.getTextContent().trim());
+        }
+
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(parameters);
+
+        assertThat(mailets).hasSize(1);
+        assertThat(configuration.getFallbackGateways())
+            .containsExactly(SmtpHost.of("127.0.0.1", RETRY_PROFILE_SMTP_PORT));
+        assertThat(text(parse("retry", "smtpserver.xml"), "bind")).endsWith(":" + RETRY_PROFILE_SMTP_PORT);
+        String edgeBind = text(parse("edge", "smtpserver.xml"), "bind");
+        int edgePort = Integer.parseInt(edgeBind.substring(edgeBind.lastIndexOf(':') + 1));
+        assertThat(configuration.getLocalSmtpPorts()).contains(edgePort).doesNotContain(RETRY_PROFILE_SMTP_PORT);
     }
 
     @ParameterizedTest
@@ -182,6 +226,16 @@ class ProfileConfigurationTest {
         for (Element child : children(element)) {
             collectXmlKeys(child, keys);
         }
+    }
+
+    private static List<Element> oneShotMailets(String profile) throws Exception {
+        List<Element> found = new ArrayList<>();
+        for (Element mailet : elements(parse(profile, "mailetcontainer.xml"), "mailet")) {
+            if (mailet.getAttribute("class").equals(OneShotRemoteDelivery.class.getName())) {
+                found.add(mailet);
+            }
+        }
+        return found;
     }
 
     private static void assertMatcherExists(String match, Set<String> compositeNames) throws Exception {
