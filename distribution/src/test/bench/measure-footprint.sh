@@ -17,7 +17,7 @@ python3 "$HERE/smtp_sink.py" "$SINK_PORT" "$WORK/count" &
 prepare() {  # prepare DIR: a working directory from the archive's edge profile
     mkdir -p "$1/logs" "$1/var" "$1/extensions-jars"
     cp -r "$DIST/conf" "$1/conf"
-    sed -i "s#0.0.0.0:2525#127.0.0.1:$SMTP_PORT#" "$1/conf/smtpserver.xml"
+    sed -i "s#<bind>[^<]*</bind>#<bind>127.0.0.1:$SMTP_PORT</bind>#" "$1/conf/smtpserver.xml"
     sed -i "s#port=8000#port=$WEB_PORT#" "$1/conf/webadmin.properties"
     sed -i "s#jmx.port=9999#jmx.port=$JMX_PORT#" "$1/conf/jmx.properties"
     sed -i "s#/dev/shm/ramspool#$SPOOL#" "$1/conf/ramspool.properties" "$1/conf/mailrepositorystore.xml"
