@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Stops the ramspool relay with SIGTERM and waits for it; queued mail stays in the spool directory.
+# RAMSPOOL_STOP_TIMEOUT (seconds, default 120): how long to wait, which must cover the dump at
+# stop when dumpOnStop=true (docs/dump-and-reload.md gives measured dump times).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/ramspool-env.sh"
 
@@ -10,7 +12,8 @@ if [[ -z "$PID" ]]; then
 fi
 echo "Stopping ramspool relay, pid $PID"
 kill -TERM "$PID"
-for _ in $(seq 1 60); do
+TIMEOUT="${RAMSPOOL_STOP_TIMEOUT:-120}"
+for _ in $(seq 1 $((TIMEOUT * 2))); do
     if ! kill -0 "$PID" 2>/dev/null; then
         rm -f "$RAMSPOOL_PID_FILE"
         echo "ramspool relay stopped; queued mail stays in $(property ramspool.properties directory /dev/shm/ramspool)"
@@ -18,5 +21,5 @@ for _ in $(seq 1 60); do
     fi
     sleep 0.5
 done
-echo "ramspool relay (pid $PID) did not stop within 30 s; it is still running"
+echo "ramspool relay (pid $PID) did not stop within $TIMEOUT s; it is still running (see $RAMSPOOL_LOG_DIR/james.log)"
 exit 1
