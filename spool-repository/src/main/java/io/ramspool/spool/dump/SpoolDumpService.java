@@ -25,7 +25,8 @@ import io.ramspool.spool.internal.store.StoreException;
  * </ol>
  *
  * Each does nothing when switched off in {@link DumpConfiguration}. Not thread-safe, except
- * {@link #getCheckpointStatus()}: call the others once each, from the launcher's thread.
+ * {@link #getCheckpointStatus()}, {@link #getLastDump()} and {@link #dumpNow(SpoolStore)}: call the
+ * others once each, from the launcher's thread.
  */
 public class SpoolDumpService {
     private static final Logger LOGGER = LoggerFactory.getLogger(SpoolDumpService.class);
@@ -33,6 +34,7 @@ public class SpoolDumpService {
     private final SpoolConfiguration spool;
     private final DumpConfiguration dump;
     private volatile Optional<SpoolCheckpoint> checkpoint = Optional.empty();
+    private volatile Optional<DumpReport> lastDump = Optional.empty();
 
     @Inject
     public SpoolDumpService(SpoolConfiguration spool, DumpConfiguration dump) {
@@ -104,7 +106,34 @@ public class SpoolDumpService {
             LOGGER.info("Spool dump at stop is off spool={}", spool.getDirectory());
             return Optional.empty();
         }
-        return Optional.of(SpoolDumps.dump(spool.toStoreOptions(), dump.getDumpDirectory()));
+        DumpReport report = SpoolDumps.dump(spool.toStoreOptions(), dump.getDumpDirectory());
+        lastDump = Optional.of(report);
+        return Optional.of(report);
+    }
+
+    /**
+     * Dumps the running spool now, for an operator (webadmin's {@code POST /ramspool/dump}): a copy
+     * of the spool as it is while this runs, published like the dump at stop. Mail keeps flowing
+     * meanwhile. Callable from any thread; a second dump at the same time fails with a
+     * {@link io.ramspool.spool.internal.store.StoreLockedException}.
+     *
+     * @throws IllegalStateException when the continuous checkpoint runs: it holds the dump
+     *     directory and already keeps a newer copy than a dump would
+     * @throws StoreException when the dump failed; the previous dump is untouched
+     */
+    public DumpReport dumpNow(SpoolStore store) throws StoreException {
+        if (checkpoint.isPresent()) {
+            throw new IllegalStateException("the continuous checkpoint runs and already keeps the spool in "
+                + dump.getDumpDirectory() + "; a dump is written at stop");
+        }
+        DumpReport report = SpoolDumps.dump(store, dump.getDumpDirectory());
+        lastDump = Optional.of(report);
+        return report;
+    }
+
+    /** The last dump this server wrote, if any. */
+    public Optional<DumpReport> getLastDump() {
+        return lastDump;
     }
 
     public DumpConfiguration getDumpConfiguration() {

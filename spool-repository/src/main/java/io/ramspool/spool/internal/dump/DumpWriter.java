@@ -9,8 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.zip.CRC32C;
@@ -23,7 +26,9 @@ import com.google.common.base.Stopwatch;
 import io.ramspool.spool.dump.DumpReport;
 import io.ramspool.spool.dump.ProgressListener;
 import io.ramspool.spool.internal.store.AreaId;
+import io.ramspool.spool.internal.store.SpoolEntry;
 import io.ramspool.spool.internal.store.SpoolStore;
+import io.ramspool.spool.internal.store.StoreListener;
 import io.ramspool.spool.internal.store.StoreException;
 
 /**
@@ -33,8 +38,9 @@ import io.ramspool.spool.internal.store.StoreException;
  * checksum is checked on the way, so an entry damaged in RAM is reported at dump time (it is still
  * copied, and a reload will quarantine it).
  *
- * <p>Safe to run while the store is in use: entries deleted during the dump are left out, entries
- * added after an area was listed wait for the next dump. Not thread-safe.
+ * <p>Safe to run while the store is in use: entries committed during the dump are copied at the
+ * end and entries deleted during it are taken out again, so a mail that moves between queues
+ * while the dump runs is in the dump once, in one of its places. Not thread-safe.
  */
 public final class DumpWriter {
     private static final Logger LOGGER = LoggerFactory.getLogger(DumpWriter.class);
@@ -44,9 +50,10 @@ public final class DumpWriter {
     private final Clock clock;
     private final ProgressListener progress;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-    private final List<DumpManifest.Entry> written = new ArrayList<>();
+    private final Map<String, DumpManifest.Entry> written = new LinkedHashMap<>();
     private final Set<Path> directoriesToSync = new LinkedHashSet<>();
-    private final List<Path> filesToSync = new ArrayList<>();
+    private final Set<Path> filesToSync = new LinkedHashSet<>();
+    private final Set<String> copiedEntries = new HashSet<>();
     private long bytes;
     private int damaged;
     private int quarantineFiles;
@@ -71,16 +78,21 @@ public final class DumpWriter {
             Optional<Path> previous = directory.findCurrent();
             Path partial = createPartial(directory, previous);
             Path published;
+            CommitsDuringDump commits = new CommitsDuringDump();
+            store.addListener(commits);
             try {
                 copyAreas(store, partial);
+                copyCommittedMeanwhile(commits, partial);
                 copyQuarantine(store, partial);
-                FileSync.syncFiles(filesToSync);
+                FileSync.syncFiles(new ArrayList<>(filesToSync));
                 writeManifest(store, partial);
                 syncDirectories(partial);
                 published = directory.publish(partial);
             } catch (IOException | RuntimeException e) {
                 removeQuietly(partial);
                 throw failure(store, directory.getRoot(), previous, e);
+            } finally {
+                store.removeListener(commits);
             }
             DumpReport report = new DumpReport(published, previous, written.size() - quarantineFiles, bytes, areas,
                 damaged, quarantineFiles, stopwatch.elapsed().toMillis());
@@ -119,8 +131,62 @@ public final class DumpWriter {
         }
     }
 
+    /**
+     * Copies the entries committed while the areas were being copied, until none is left. A mail
+     * moving from one queue to another while the spool runs is written to its new area before it
+     * leaves the old one; if the new area had been copied already and the old one was copied after
+     * the mail left it, the mail would be in neither without this pass.
+     */
+    private void copyCommittedMeanwhile(CommitsDuringDump commits, Path partial) throws IOException {
+        for (List<Change> batch = commits.drain(); !batch.isEmpty(); batch = commits.drain()) {
+            for (Change change : batch) {
+                AreaId area = change.entry().getArea();
+                Path target = partial.resolve(area.getKind().getDirectoryName()).resolve(area.encodedName());
+                if (change.committed()) {
+                    copyLateEntry(area, change.entry().getPath(), target);
+                } else {
+                    removeCopy(area, change.entry().getPath(), target);
+                }
+            }
+        }
+    }
+
+    private void copyLateEntry(AreaId area, Path source, Path target) throws IOException {
+        if (!Files.isDirectory(target)) {
+            Files.createDirectories(target);
+            directoriesToSync.add(target);
+            directoriesToSync.add(target.getParent());
+            areas++;
+        }
+        copyEntry(area, source, target);
+    }
+
+    /**
+     * Takes out the copy of an entry deleted during the dump: the mail was delivered, or moved to
+     * an area whose new entry is copied too; keeping both would bring it back twice.
+     */
+    private void removeCopy(AreaId area, Path source, Path targetDirectory) throws IOException {
+        String relative = relativeName(area, source);
+        DumpManifest.Entry copied = written.remove(relative);
+        if (copied == null) {
+            return;
+        }
+        Path target = targetDirectory.resolve(source.getFileName());
+        Files.deleteIfExists(target);
+        filesToSync.remove(target);
+        bytes -= copied.size();
+        LOGGER.debug("Spool entry deleted during the dump, its copy removed path={}", source);
+    }
+
+    private static String relativeName(AreaId area, Path source) {
+        return area.getKind().getDirectoryName() + "/" + area.encodedName() + "/" + source.getFileName();
+    }
+
     private void copyEntry(AreaId area, Path source, Path targetDirectory) throws IOException {
-        String relative = area.getKind().getDirectoryName() + "/" + area.encodedName() + "/" + source.getFileName();
+        String relative = relativeName(area, source);
+        if (!copiedEntries.add(relative)) {
+            return;
+        }
         Optional<Copied> copied = copy(source, targetDirectory.resolve(source.getFileName()), true);
         if (copied.isEmpty()) {
             LOGGER.debug("Spool entry removed during the dump, left out path={}", source);
@@ -156,8 +222,33 @@ public final class DumpWriter {
     }
 
     private void record(String relative, Copied copied) {
-        written.add(new DumpManifest.Entry(relative, copied.size(), copied.crc32c()));
+        written.put(relative, new DumpManifest.Entry(relative, copied.size(), copied.crc32c()));
         bytes += copied.size();
+    }
+
+    /** Collects the entries a running spool commits while the dump copies it. */
+    private static final class CommitsDuringDump implements StoreListener {
+        private final List<Change> changes = new ArrayList<>();
+
+        @Override
+        public synchronized void committed(SpoolEntry entry) {
+            changes.add(new Change(entry, true));
+        }
+
+        @Override
+        public synchronized void deleted(SpoolEntry entry) {
+            changes.add(new Change(entry, false));
+        }
+
+        synchronized List<Change> drain() {
+            List<Change> batch = new ArrayList<>(changes);
+            changes.clear();
+            return batch;
+        }
+    }
+
+    /** An entry committed ({@code committed}) or deleted while the dump ran. */
+    private record Change(SpoolEntry entry, boolean committed) {
     }
 
     /** A copied file: its size, the CRC32C of all of it, and what is wrong with it as an entry, if anything. */
@@ -233,7 +324,8 @@ public final class DumpWriter {
     }
 
     private void writeManifest(SpoolStore store, Path partial) throws IOException {
-        DumpManifest manifest = new DumpManifest(clock.instant(), store.getRoot().toString(), written);
+        DumpManifest manifest = new DumpManifest(clock.instant(), store.getRoot().toString(),
+            new ArrayList<>(written.values()));
         try (FileChannel out = FileChannel.open(partial.resolve(DumpManifest.FILE_NAME), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
             ByteBuffer encoded = ByteBuffer.wrap(manifest.encode());
