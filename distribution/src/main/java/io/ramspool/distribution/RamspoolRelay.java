@@ -59,6 +59,7 @@ public final class RamspoolRelay implements AutoCloseable {
         server.stop();
         dumps.stopCheckpoint();
         SpoolStores.close(getSpoolDirectory());
+        spool.getOverflow().getDirectory().ifPresent(SpoolStores::close);
         try {
             dumps.dumpOnStop();
         } catch (StoreException e) {

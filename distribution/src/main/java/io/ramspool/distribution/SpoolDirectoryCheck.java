@@ -24,7 +24,8 @@ import io.ramspool.spool.SpoolConfiguration;
  * <p>The directory named by {@code conf/ramspool.properties} must exist and be writable. For a
  * {@code ramdisk} spool it should also be on tmpfs: otherwise the check logs a warning, or fails
  * when {@code conf/relay.properties} sets {@value #REQUIRE_TMPFS} to true. A {@code durable}
- * spool is meant to be on disk and skips the tmpfs check.
+ * spool is meant to be on disk and skips the tmpfs check. With {@code overflow=disk} the overflow
+ * directory is created if needed and must not be on tmpfs.
  */
 public final class SpoolDirectoryCheck {
     public static final String RELAY_CONFIGURATION_FILE = "relay.properties";
@@ -57,7 +58,28 @@ public final class SpoolDirectoryCheck {
         if (spool.getDurability() == Durability.RAMDISK) {
             checkTmpfs(directory, requireTmpfs);
         }
+        spool.getOverflow().getDirectory().ifPresent(SpoolDirectoryCheck::checkOverflowDirectory);
         return spool;
+    }
+
+    /**
+     * The overflow directory ({@code overflow=disk}) is created if missing, and must be on a disk:
+     * mail there was acknowledged while the RAM disk was full, and a tmpfs would lose it at reboot.
+     */
+    private static void checkOverflowDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new RelayStartupException("cannot create the overflow directory " + directory + ": " + e, e);
+        }
+        if (!Files.isWritable(directory)) {
+            throw new RelayStartupException("overflow directory " + directory + " is not writable by this user");
+        }
+        String type = fileSystemType(directory);
+        if (TMPFS.equals(type) || "ramfs".equals(type)) {
+            throw new RelayStartupException("overflow directory " + directory + " is on " + type
+                + ": it must be on a durable disk, or mail accepted into it is lost at reboot");
+        }
     }
 
     private static void checkTmpfs(Path directory, boolean requireTmpfs) {

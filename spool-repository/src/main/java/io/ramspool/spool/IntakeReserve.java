@@ -49,6 +49,16 @@ public final class IntakeReserve {
         }
     }
 
+    /** Whether a mail of {@code bytes} still leaves the reserve free. */
+    public boolean admits(long bytes) {
+        return status.getAvailableBytes() - bytes >= getReserveBytes();
+    }
+
+    /** Whether {@code mail} still leaves the reserve free. */
+    boolean admits(Mail mail) {
+        return admits(sizeOf(mail));
+    }
+
     private static long sizeOf(Mail mail) {
         try {
             return Math.max(0, mail.getMessageSize());

@@ -1,5 +1,6 @@
 package io.ramspool.spool;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +41,10 @@ import io.ramspool.spool.internal.mail.MailEntries;
 import io.ramspool.spool.internal.store.AreaId;
 import io.ramspool.spool.internal.store.EntryHeader;
 import io.ramspool.spool.internal.store.SpoolEntry;
+import io.ramspool.spool.internal.store.SpoolFullException;
 import io.ramspool.spool.internal.store.SpoolStore;
 import io.ramspool.spool.internal.store.StoreException;
+import io.ramspool.spool.overflow.OverflowSpool;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -61,8 +64,14 @@ import reactor.core.scheduler.Schedulers;
  * <p>Each {@link #deQueue()} subscription is served by its own daemon thread that blocks until a
  * mail is ready and emits only against demand. Thread-safe.
  *
+ * <p>The intake queue may have an {@link OverflowSpool} ({@code overflow=disk}): while the RAM
+ * spool is above its high watermark, is full, or a mail would eat into the intake reserve, a new
+ * mail is committed (fsynced) to the overflow directory on disk instead, and joins this queue once
+ * the overflow's mover has copied it back. {@link #getOverflowCount()} counts those mails.
+ *
  * <p>Limitations: {@link #flush()} changes the delay in memory only; after a restart a flushed
- * mail waits for its original delay again.
+ * mail waits for its original delay again. Mails in the overflow are not browsed, removed or
+ * cleared until they are back in the RAM spool.
  */
 public final class RamSpoolMailQueue implements ManageableMailQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(RamSpoolMailQueue.class);
@@ -74,6 +83,7 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
     private final MailQueueItemDecoratorFactory decoratorFactory;
     private final Clock clock;
     private final Optional<IntakeReserve> reserve;
+    private volatile Optional<OverflowSpool> overflow = Optional.empty();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final PriorityQueue<QueuedEntry> ready = new PriorityQueue<>(QueuedEntry.DEQUEUE_ORDER);
@@ -106,12 +116,32 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
 
     @Override
     public void enQueue(Mail mail, Duration delay) throws MailQueueException {
-        if (reserve.isPresent()) {
+        Optional<OverflowSpool> spill = overflow;
+        if (spill.isEmpty() && reserve.isPresent()) {
             reserve.get().admit(mail);
         }
         long now = clock.millis();
         EntryHeader header = describe(mail, now, readyAt(now, delay));
-        SpoolEntry entry = write(mail, header);
+        if (spill.isPresent() && (spill.get().shouldDivert() || !reserveAdmits(mail))) {
+            divert(spill.get(), mail, header);
+            return;
+        }
+        Optional<SpoolEntry> entry = write(mail, header, spill.isPresent());
+        if (entry.isEmpty()) {
+            divert(spill.get(), mail, header);
+            return;
+        }
+        add(entry.get());
+        enqueuedCount.incrementAndGet();
+        LOGGER.debug("Mail spooled queue={} mail={} sequence={} bytes={}", name.asString(), mail.getName(),
+            entry.get().getSequence(), entry.get().getFileSize());
+    }
+
+    private boolean reserveAdmits(Mail mail) {
+        return reserve.map(intakeReserve -> intakeReserve.admits(mail)).orElse(true);
+    }
+
+    private void add(SpoolEntry entry) {
         lock.lock();
         try {
             index(new QueuedEntry(entry));
@@ -119,9 +149,40 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
         } finally {
             lock.unlock();
         }
-        enqueuedCount.incrementAndGet();
-        LOGGER.debug("Mail spooled queue={} mail={} sequence={} bytes={}", name.asString(), mail.getName(),
-            entry.getSequence(), entry.getFileSize());
+    }
+
+    private void divert(OverflowSpool spill, Mail mail, EntryHeader header) throws MailQueueException {
+        try {
+            SpoolEntry entry = spill.divert(header, MailEntries.bodyOf(mail));
+            enqueuedCount.incrementAndGet();
+            LOGGER.debug("Mail spooled to the overflow queue={} mail={} sequence={} bytes={}", name.asString(),
+                mail.getName(), entry.getSequence(), entry.getFileSize());
+        } catch (StoreException | MessagingException e) {
+            throw new MailQueueException("cannot spool mail " + mail.getName() + " in queue " + name.asString()
+                + ": the RAM spool is above its high watermark and the overflow " + spill.getDirectory()
+                + " refused it: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Connects the overflow of the intake queue: from now on, new mail goes to disk while the RAM
+     * spool is above its high watermark, and comes back through {@link #adopt(Path)}.
+     */
+    void attachOverflow(OverflowSpool spill) {
+        overflow = Optional.of(spill);
+        spill.attach(this::adopt);
+    }
+
+    /** Takes an overflowed entry file back into this queue (see {@link OverflowSpool}). */
+    private Optional<SpoolEntry> adopt(Path source) throws StoreException {
+        Optional<SpoolEntry> entry = store.adoptEntry(area, source);
+        entry.ifPresent(this::add);
+        return entry;
+    }
+
+    /** Mails of this queue waiting in the overflow directory on disk; 0 without overflow. */
+    public long getOverflowCount() {
+        return overflow.map(OverflowSpool::getEntryCount).orElse(0L);
     }
 
     @Override
@@ -151,9 +212,20 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
         }
     }
 
-    private SpoolEntry write(Mail mail, EntryHeader header) throws MailQueueException {
+    /**
+     * Writes the mail to the RAM spool. Empty when the spool is full and {@code overflowAvailable}:
+     * the caller then writes it to the overflow.
+     */
+    private Optional<SpoolEntry> write(Mail mail, EntryHeader header, boolean overflowAvailable)
+        throws MailQueueException {
         try {
-            return store.write(area, header, MailEntries.bodyOf(mail));
+            return Optional.of(store.write(area, header, MailEntries.bodyOf(mail)));
+        } catch (SpoolFullException e) {
+            if (overflowAvailable) {
+                return Optional.empty();
+            }
+            throw new MailQueueException("cannot spool mail " + mail.getName() + " in queue " + name.asString()
+                + ": " + e.getMessage(), e);
         } catch (StoreException | MessagingException e) {
             throw new MailQueueException("cannot spool mail " + mail.getName() + " in queue " + name.asString()
                 + ": " + e.getMessage(), e);

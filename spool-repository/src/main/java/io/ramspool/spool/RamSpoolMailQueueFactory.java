@@ -19,6 +19,7 @@ import com.google.common.collect.ImmutableSet;
 
 import io.ramspool.spool.internal.store.AreaId;
 import io.ramspool.spool.internal.store.SpoolStore;
+import io.ramspool.spool.overflow.OverflowSpool;
 
 /**
  * Creates James mail queues on a {@link SpoolStore}: one {@link RamSpoolMailQueue} per name, shared
@@ -32,18 +33,27 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
     private final MailQueueItemDecoratorFactory decoratorFactory;
     private final Clock clock;
     private final Optional<IntakeReserve> intakeReserve;
+    private final Optional<OverflowSpool> overflow;
     private final Map<MailQueueName, RamSpoolMailQueue> queues = new ConcurrentHashMap<>();
 
     /**
      * @param intakeReserve room that James's intake queue ({@code spool}) leaves free for mail
      *     already accepted; empty for none
+     * @param overflow where the intake queue puts new mail above the high watermark; empty to
+     *     refuse it instead
      */
     public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory, Clock clock,
-                                    Optional<IntakeReserve> intakeReserve) {
+                                    Optional<IntakeReserve> intakeReserve, Optional<OverflowSpool> overflow) {
         this.store = store;
         this.decoratorFactory = decoratorFactory;
         this.clock = clock;
         this.intakeReserve = intakeReserve;
+        this.overflow = overflow;
+    }
+
+    public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory, Clock clock,
+                                    Optional<IntakeReserve> intakeReserve) {
+        this(store, decoratorFactory, clock, intakeReserve, Optional.empty());
     }
 
     public RamSpoolMailQueueFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory, Clock clock) {
@@ -68,11 +78,20 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
 
     @Override
     public RamSpoolMailQueue createQueue(MailQueueName name, PrefetchCount count) {
-        RamSpoolMailQueue queue = queues.computeIfAbsent(name, queueName -> store.view(
-            AreaId.queue(queueName.asString()),
-            recovered -> new RamSpoolMailQueue(queueName, store, recovered, decoratorFactory, clock,
-                reserveFor(queueName))));
-        return queue;
+        return queues.computeIfAbsent(name, queueName -> {
+            RamSpoolMailQueue queue = store.view(AreaId.queue(queueName.asString()),
+                recovered -> new RamSpoolMailQueue(queueName, store, recovered, decoratorFactory, clock,
+                    reserveFor(queueName)));
+            if (SPOOL.equals(queueName)) {
+                overflow.ifPresent(queue::attachOverflow);
+            }
+            return queue;
+        });
+    }
+
+    /** The intake queue's overflow directory, when {@code overflow=disk}. */
+    public Optional<OverflowSpool> getOverflow() {
+        return overflow;
     }
 
     private Optional<IntakeReserve> reserveFor(MailQueueName name) {
@@ -112,6 +131,7 @@ public class RamSpoolMailQueueFactory implements MailQueueFactory<RamSpoolMailQu
     /** Stops every queue's dequeue threads; the mails stay in the store for the next start. */
     @PreDestroy
     public void stop() {
+        overflow.ifPresent(OverflowSpool::close);
         queues.values().forEach(RamSpoolMailQueue::stopWorkers);
     }
 }

@@ -25,8 +25,11 @@ import com.google.inject.multibindings.Multibinder;
 import io.ramspool.spool.capacity.CapacityGuard;
 import io.ramspool.spool.capacity.SpoolHealthCheck;
 import io.ramspool.spool.capacity.SpoolMetrics;
+import io.ramspool.spool.internal.store.AreaId;
 import io.ramspool.spool.internal.store.SpoolStore;
 import io.ramspool.spool.internal.store.StoreException;
+import io.ramspool.spool.internal.store.StoreOptions;
+import io.ramspool.spool.overflow.OverflowSpool;
 
 /**
  * Guice bindings that put every James mail queue on the RAM spool. They replace the three
@@ -35,7 +38,8 @@ import io.ramspool.spool.internal.store.StoreException;
  * with duplicate bindings.
  *
  * <p>Also binds the spool's status, the {@link CapacityGuard} that the SMTP capacity hook and the
- * {@link SpoolHealthCheck} share, and the spool's gauges ({@link SpoolMetrics}).
+ * {@link SpoolHealthCheck} share, and the spool's gauges ({@link SpoolMetrics}). With
+ * {@code overflow=disk}, it also opens the overflow directory and gives it to the intake queue.
  *
  * <p>Settings come from {@code ramspool.properties} in James's configuration directory (see
  * {@link SpoolConfiguration}); without that file the defaults apply and a line says so.
@@ -76,9 +80,25 @@ public class RamSpoolQueueModule extends AbstractModule {
     @Provides
     @Singleton
     RamSpoolMailQueueFactory provideFactory(SpoolStore store, MailQueueItemDecoratorFactory decoratorFactory,
-                                            Clock clock, SpoolStatus status, SpoolConfiguration configuration) {
-        return new RamSpoolMailQueueFactory(store, decoratorFactory, clock,
-            Optional.of(new IntakeReserve(status, configuration.getIntakeReserve())));
+                                            Clock clock, SpoolStatus status, SpoolConfiguration configuration,
+                                            CapacityGuard guard) throws StoreException {
+        IntakeReserve reserve = new IntakeReserve(status, configuration.getIntakeReserve());
+        Optional<OverflowSpool> overflow = Optional.empty();
+        Optional<SpoolStore> overflowStore = openOverflowStore(configuration);
+        if (overflowStore.isPresent()) {
+            overflow = Optional.of(OverflowSpool.open(AreaId.queue(RamSpoolMailQueueFactory.SPOOL.asString()),
+                overflowStore.get(), store, guard, Optional.of(reserve)));
+        }
+        return new RamSpoolMailQueueFactory(store, decoratorFactory, clock, Optional.of(reserve), overflow);
+    }
+
+    /** The durable store of {@code overflowDirectory}, when {@code overflow=disk}; shared through SpoolStores. */
+    private static Optional<SpoolStore> openOverflowStore(SpoolConfiguration configuration) throws StoreException {
+        Optional<StoreOptions> options = configuration.getOverflow().toStoreOptions();
+        if (options.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(SpoolStores.open(options.get()));
     }
 
     @Provides
@@ -89,7 +109,8 @@ public class RamSpoolQueueModule extends AbstractModule {
 
     @Provides
     @Singleton
-    CapacityGuard provideCapacityGuard(SpoolStatus status, SpoolConfiguration configuration) {
-        return new CapacityGuard(status, configuration.getCapacityPolicy());
+    CapacityGuard provideCapacityGuard(SpoolStatus status, SpoolConfiguration configuration) throws StoreException {
+        Optional<SpoolStatus> overflow = openOverflowStore(configuration).map(StoreSpoolStatus::new);
+        return new CapacityGuard(status, configuration.getCapacityPolicy(), overflow);
     }
 }

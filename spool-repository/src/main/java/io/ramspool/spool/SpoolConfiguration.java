@@ -14,6 +14,7 @@ import com.google.common.collect.ImmutableSet;
 import io.ramspool.spool.capacity.CapacityPolicy;
 import io.ramspool.spool.capacity.Watermark;
 import io.ramspool.spool.internal.store.StoreOptions;
+import io.ramspool.spool.overflow.OverflowConfiguration;
 
 /**
  * Settings of a spool store, read from {@code ramspool.properties} (the queue) or from a
@@ -33,6 +34,8 @@ import io.ramspool.spool.internal.store.StoreOptions;
  *       room that new mail may not take, kept for moving mail already accepted
  *       ({@link IntakeReserve}).</li>
  *   <li>the watermarks of {@link CapacityPolicy}.</li>
+ *   <li>the overflow keys of {@link OverflowConfiguration} ({@code overflow}, {@code overflowDirectory},
+ *       {@code overflowMaxSize}).</li>
  * </ul>
  */
 public final class SpoolConfiguration {
@@ -50,6 +53,7 @@ public final class SpoolConfiguration {
         .addAll(STORE_KEYS)
         .add(IntakeReserve.KEY)
         .addAll(CapacityPolicy.KEYS)
+        .addAll(OverflowConfiguration.KEYS)
         .build();
 
     private final Path directory;
@@ -58,6 +62,7 @@ public final class SpoolConfiguration {
     private final boolean verifyChecksumsOnOpen;
     private final CapacityPolicy capacityPolicy;
     private final Watermark intakeReserve;
+    private final OverflowConfiguration overflow;
 
     public SpoolConfiguration(Path directory, Durability durability, long maxSizeBytes, boolean verifyChecksumsOnOpen) {
         this(directory, durability, maxSizeBytes, verifyChecksumsOnOpen, CapacityPolicy.defaults(),
@@ -66,7 +71,17 @@ public final class SpoolConfiguration {
 
     public SpoolConfiguration(Path directory, Durability durability, long maxSizeBytes, boolean verifyChecksumsOnOpen,
                               CapacityPolicy capacityPolicy, Watermark intakeReserve) {
+        this(directory, durability, maxSizeBytes, verifyChecksumsOnOpen, capacityPolicy, intakeReserve,
+            OverflowConfiguration.reject());
+    }
+
+    public SpoolConfiguration(Path directory, Durability durability, long maxSizeBytes, boolean verifyChecksumsOnOpen,
+                              CapacityPolicy capacityPolicy, Watermark intakeReserve, OverflowConfiguration overflow) {
         Preconditions.checkNotNull(directory, DIRECTORY);
+        Preconditions.checkNotNull(overflow, OverflowConfiguration.OVERFLOW);
+        Preconditions.checkArgument(overflow.getDirectory()
+                .map(path -> !path.equals(directory.toAbsolutePath().normalize())).orElse(true),
+            "%s must not be the spool directory %s", OverflowConfiguration.OVERFLOW_DIRECTORY, directory);
         Preconditions.checkNotNull(durability, DURABILITY);
         Preconditions.checkArgument(maxSizeBytes >= 0, "%s must not be negative, got %s", MAX_SIZE, maxSizeBytes);
         this.directory = directory;
@@ -75,6 +90,7 @@ public final class SpoolConfiguration {
         this.verifyChecksumsOnOpen = verifyChecksumsOnOpen;
         this.capacityPolicy = Preconditions.checkNotNull(capacityPolicy, "capacityPolicy");
         this.intakeReserve = Preconditions.checkNotNull(intakeReserve, IntakeReserve.KEY);
+        this.overflow = overflow;
     }
 
     public static SpoolConfiguration defaults() {
@@ -96,7 +112,8 @@ public final class SpoolConfiguration {
             parseSize(configuration.getString(MAX_SIZE, "0")),
             parseBoolean(configuration.getString(VERIFY_CHECKSUMS_ON_OPEN, "true")),
             CapacityPolicy.from(configuration),
-            Watermark.parse(IntakeReserve.KEY, configuration.getString(IntakeReserve.KEY, IntakeReserve.DEFAULT)));
+            Watermark.parse(IntakeReserve.KEY, configuration.getString(IntakeReserve.KEY, IntakeReserve.DEFAULT)),
+            OverflowConfiguration.from(configuration));
     }
 
     private static void rejectUnknownKeys(Configuration configuration) {
@@ -149,6 +166,11 @@ public final class SpoolConfiguration {
         return intakeReserve;
     }
 
+    /** Whether and where new mail overflows to disk above the high watermark. */
+    public OverflowConfiguration getOverflow() {
+        return overflow;
+    }
+
     /** Watermarks of the SMTP capacity guard and the health check. */
     public CapacityPolicy getCapacityPolicy() {
         return capacityPolicy;
@@ -161,6 +183,6 @@ public final class SpoolConfiguration {
     @Override
     public String toString() {
         return "SpoolConfiguration{directory=" + directory + ", durability=" + durability + ", maxSize="
-            + maxSizeBytes + "}";
+            + maxSizeBytes + ", overflow=" + overflow + "}";
     }
 }

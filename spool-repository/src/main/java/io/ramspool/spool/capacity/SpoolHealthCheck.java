@@ -11,8 +11,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * James health check of the RAM spool, shown by webadmin's {@code /healthcheck}: healthy while
- * mail is accepted, degraded above the high watermark (the relay answers 452), unhealthy when the
- * spool is full or its directory cannot be written.
+ * mail is accepted, degraded above the high watermark (the relay answers 452, or with
+ * {@code overflow=disk} writes new mail to disk), unhealthy when the spool is full (and the overflow
+ * too, if any) or its directory cannot be written.
  */
 public class SpoolHealthCheck implements HealthCheck {
     public static final ComponentName COMPONENT = new ComponentName("RAM spool");
@@ -38,14 +39,30 @@ public class SpoolHealthCheck implements HealthCheck {
         CapacitySnapshot snapshot = guard.snapshot();
         switch (snapshot.getState()) {
             case FULL:
+                if (snapshot.isWritable() && guard.overflowHasRoomFor(0)) {
+                    return Result.degraded(COMPONENT, "spool is full, new mail goes to the overflow directory: "
+                        + usage(snapshot));
+                }
                 return Result.unhealthy(COMPONENT, describeFull(snapshot));
             case REFUSING:
-                return Result.degraded(COMPONENT, "spool above its high watermark, new mail refused with 452: "
-                    + snapshot.getOccupiedBytes() + " of " + snapshot.getCapacityBytes() + " bytes, "
-                    + snapshot.getMails() + " mails");
+                return Result.degraded(COMPONENT, "spool above its high watermark, " + consequence() + ": "
+                    + usage(snapshot));
             default:
                 return Result.healthy(COMPONENT);
         }
+    }
+
+    private String consequence() {
+        if (guard.getOverflowStatus().isEmpty()) {
+            return "new mail refused with 452";
+        }
+        return guard.overflowHasRoomFor(0) ? "new mail goes to the overflow directory"
+            : "the overflow directory is full too, new mail refused with 452";
+    }
+
+    private static String usage(CapacitySnapshot snapshot) {
+        return snapshot.getOccupiedBytes() + " of " + snapshot.getCapacityBytes() + " bytes, " + snapshot.getMails()
+            + " mails";
     }
 
     private static String describeFull(CapacitySnapshot snapshot) {

@@ -12,12 +12,14 @@ import org.apache.james.metrics.api.GaugeRegistry;
 import io.ramspool.spool.RamSpoolMailQueue;
 import io.ramspool.spool.RamSpoolMailQueueFactory;
 import io.ramspool.spool.SpoolStatus;
+import io.ramspool.spool.overflow.OverflowSpool;
 
 /**
  * Publishes the spool's figures as James gauges (exported by webadmin's {@code /metrics} in
  * Prometheus text format): bytes and mails held, capacity and room left, the guard's state
  * (0 accepting, 1 refusing, 2 full), mails enqueued and dequeued since start (rates come from
- * their derivative), and the age of the oldest mail in any queue.
+ * their derivative), the age of the oldest mail in any queue, and the mails, bytes and room of
+ * the overflow directory (0 when {@code overflow=reject}).
  */
 public final class SpoolMetrics {
     public static final String PREFIX = "ramspool.spool.";
@@ -42,7 +44,15 @@ public final class SpoolMetrics {
             .register(PREFIX + "state", this::stateCode)
             .register(PREFIX + "enqueuedMails", this::enqueued)
             .register(PREFIX + "dequeuedMails", this::dequeued)
-            .register(PREFIX + "oldestMailAgeSeconds", this::oldestMailAgeSeconds);
+            .register(PREFIX + "oldestMailAgeSeconds", this::oldestMailAgeSeconds)
+            .register(PREFIX + "overflowMails", () -> overflow().map(OverflowSpool::getEntryCount).orElse(0L))
+            .register(PREFIX + "overflowBytes", () -> overflow().map(OverflowSpool::getBytes).orElse(0L))
+            .register(PREFIX + "overflowAvailableBytes",
+                () -> overflow().map(spill -> spill.getStatus().getAvailableBytes()).orElse(0L));
+    }
+
+    private Optional<OverflowSpool> overflow() {
+        return queues.getOverflow();
     }
 
     private int stateCode() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Optional;
 
 import org.apache.james.core.healthcheck.Result;
 import org.apache.james.core.healthcheck.ResultStatus;
@@ -157,6 +158,39 @@ class CapacityGuardTest {
         assertThat(degraded.getCause()).hasValueSatisfying(cause -> assertThat(cause).contains("452"));
         assertThat(unhealthy.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
         assertThat(unhealthy.getCause()).contains("spool directory is not writable");
+    }
+
+    @Test
+    void guardWithOverflowShouldAcceptAboveTheHighWatermarkWhileTheOverflowHasRoom() {
+        SettableSpoolStatus overflow = new SettableSpoolStatus();
+        CapacityGuard withOverflow = new CapacityGuard(status, testee.getPolicy(), Optional.of(overflow));
+        status.bytesUsed = 95 * MIB;
+
+        boolean acceptingWithRoom = withOverflow.isAcceptingMail();
+        boolean sizeFitsOnDisk = withOverflow.hasRoomFor(20 * MIB);
+        overflow.bytesUsed = 100 * MIB;
+
+        assertThat(withOverflow.snapshot().getState()).isEqualTo(CapacitySnapshot.State.REFUSING);
+        assertThat(acceptingWithRoom).isTrue();
+        assertThat(sizeFitsOnDisk).isTrue();
+        assertThat(withOverflow.isAcceptingMail()).isFalse();
+        assertThat(withOverflow.hasRoomFor(20 * MIB)).isFalse();
+    }
+
+    @Test
+    void healthCheckWithOverflowShouldBeDegradedNotUnhealthyWhenTheRamSpoolIsFull() {
+        SettableSpoolStatus overflow = new SettableSpoolStatus();
+        CapacityGuard withOverflow = new CapacityGuard(status, testee.getPolicy(), Optional.of(overflow));
+        SpoolHealthCheck healthCheck = new SpoolHealthCheck(withOverflow);
+        status.bytesUsed = 100 * MIB;
+
+        Result ramFull = check(healthCheck);
+        overflow.bytesUsed = 100 * MIB;
+        Result bothFull = check(healthCheck);
+
+        assertThat(ramFull.getStatus()).isEqualTo(ResultStatus.DEGRADED);
+        assertThat(ramFull.getCause()).hasValueSatisfying(cause -> assertThat(cause).contains("overflow directory"));
+        assertThat(bothFull.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
     }
 
     @Test

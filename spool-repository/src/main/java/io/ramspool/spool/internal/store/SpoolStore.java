@@ -256,6 +256,39 @@ public final class SpoolStore implements Closeable {
      */
     public synchronized Optional<SpoolEntry> importEntry(AreaId area, Path source) throws StoreException {
         Preconditions.checkState(!views.containsKey(area), "cannot import into %s: its view is already open", area);
+        Optional<SpoolEntry> imported = copyIn(area, source);
+        imported.ifPresent(entry -> recovered.computeIfAbsent(area, id -> new ArrayList<>()).add(entry));
+        return imported;
+    }
+
+    /**
+     * Copies a complete entry file of another store into {@code area} while its view is open, keeping
+     * its sequence number, like {@link #importEntry} but without handing the entry to the view: the
+     * caller (the view itself) indexes the returned entry. Empty, and nothing written, when the area
+     * already holds that sequence number, so a copy repeated after a crash never makes a duplicate.
+     *
+     * @throws CorruptEntryException when the source is damaged (nothing was written)
+     * @throws SpoolFullException when the size cap or the file system's space is exhausted
+     * @throws StoreException for any other I/O failure, with the path in the message
+     */
+    public synchronized Optional<SpoolEntry> adoptEntry(AreaId area, Path source) throws StoreException {
+        return copyIn(area, source);
+    }
+
+    /** Whether {@code area} holds a committed entry with {@code sequence}. */
+    public boolean containsEntry(AreaId area, long sequence) {
+        return Files.exists(areaDirectory(area).resolve(String.format("%016x", sequence) + ENTRY_SUFFIX));
+    }
+
+    /**
+     * Makes every later {@link #nextSequence()} at least {@code floor}: entries this store hands to
+     * another store (the overflow directory) keep their number, and must never meet a new one.
+     */
+    public void advanceSequence(long floor) {
+        sequence.accumulateAndGet(floor, Math::max);
+    }
+
+    private Optional<SpoolEntry> copyIn(AreaId area, Path source) throws StoreException {
         SpoolEntry original = readVerified(area, source);
         String fileStem = String.format("%016x", original.getSequence());
         Path directory = areaDirectory(area);
@@ -278,7 +311,6 @@ public final class SpoolStore implements Closeable {
         sequence.accumulateAndGet(original.getSequence() + 1, Math::max);
         SpoolEntry entry = new SpoolEntry(area, target, original.getHeader(), original.getBodyOffset(),
             original.getBodyLength(), original.getFileSize());
-        recovered.computeIfAbsent(area, id -> new ArrayList<>()).add(entry);
         notifyCommitted(entry);
         return Optional.of(entry);
     }
