@@ -7,6 +7,13 @@ received = 0
 
 
 async def session(reader, writer):
+    try:
+        await converse(reader, writer)
+    except ConnectionResetError:
+        pass  # a relay that stops drops its idle connections; nothing to count
+
+
+async def converse(reader, writer):
     global received
     writer.write(b"220 sink\r\n")
     in_data = False
