@@ -48,6 +48,14 @@ final class RestoreCommand implements Callable<Integer> {
             case STORE_NOT_EMPTY:
                 out.printf("spool %s already holds %d mails: it wins, dump %s was not replayed%n", options.getRoot(),
                     report.getStoreEntriesBefore(), report.getDump().map(Path::toString).orElse("<none>"));
+                report.getRetiredAs().ifPresent(retired -> out.printf("stale dump retired as %s%n", retired));
+                return ExitCodes.OK;
+            case SPOOL_IN_SERVICE:
+                out.printf("spool %s is empty but a relay served from it since dump %s was written: the dump is"
+                        + " stale and was not replayed (retired as %s); to replay it anyway, delivering again what was"
+                        + " delivered since, use --from%n", options.getRoot(),
+                    report.getDump().map(Path::toString).orElse("<none>"),
+                    report.getRetiredAs().map(Path::toString).orElse("-"));
                 return ExitCodes.OK;
             default:
                 return printReload(out, options, report);

@@ -88,6 +88,17 @@ public final class DumpConfiguration {
      * @throws IllegalArgumentException naming the key for an unknown key or a bad value
      */
     public static DumpConfiguration from(Configuration configuration) {
+        return from(configuration, Paths.get(""));
+    }
+
+    /**
+     * Reads the settings from a James configuration; a relative {@value #DUMP_DIRECTORY} is taken
+     * relative to {@code home} (the relay's installation, parent of {@code conf/}), so that the
+     * server and the {@code ramspool} tool find the same directory whatever their current directory.
+     *
+     * @throws IllegalArgumentException naming the key for an unknown key or a bad value
+     */
+    public static DumpConfiguration from(Configuration configuration, Path home) {
         Iterator<String> keys = configuration.getKeys();
         while (keys.hasNext()) {
             String key = keys.next();
@@ -95,7 +106,7 @@ public final class DumpConfiguration {
         }
         String directory = configuration.getString(DUMP_DIRECTORY, DEFAULT_DUMP_DIRECTORY).trim();
         Preconditions.checkArgument(!directory.isEmpty(), "%s must not be empty", DUMP_DIRECTORY);
-        return new DumpConfiguration(Paths.get(directory),
+        return new DumpConfiguration(home.resolve(directory),
             parseBoolean(RELOAD_ON_START, configuration.getString(RELOAD_ON_START, "true")),
             parseBoolean(DUMP_ON_STOP, configuration.getString(DUMP_ON_STOP, "true")),
             parseBoolean(CHECKPOINT, configuration.getString(CHECKPOINT, String.valueOf(DEFAULT_CHECKPOINT))),

@@ -23,7 +23,13 @@ public final class ReloadReport {
         /** There is no complete dump and no checkpoint: nothing to do. */
         NO_DUMP,
         /** The store already holds mail (the JVM restarted, the machine did not): the dump was not replayed. */
-        STORE_NOT_EMPTY
+        STORE_NOT_EMPTY,
+        /**
+         * The store is empty but a relay served from it since the dump was written (the JVM
+         * restarted after every mail had left, the machine did not): the dump is stale and was not
+         * replayed, or the mail delivered since would be delivered again.
+         */
+        SPOOL_IN_SERVICE
     }
 
     private final Outcome outcome;
@@ -71,7 +77,10 @@ public final class ReloadReport {
         return dump;
     }
 
-    /** Where the dump went after the reload completed: {@code retired-dump-...}. */
+    /**
+     * Where the dump went: {@code retired-dump-...} after the reload completed, or, for
+     * STORE_NOT_EMPTY and SPOOL_IN_SERVICE, because the spool made it stale.
+     */
     public Optional<Path> getRetiredAs() {
         return retiredAs;
     }

@@ -43,7 +43,8 @@ public class SpoolDumpService {
     }
 
     /**
-     * Replays the current dump when the spool is empty (see {@link SpoolDumps#reloadIfEmpty}).
+     * Replays the current dump when the spool is empty (see {@link SpoolDumps#reloadIfEmpty}), then
+     * marks the spool as in service ({@link SpoolDumps#markInService}), also when reload is off.
      * Damaged entries do not fail the start: they are quarantined and counted in the report and
      * the log.
      *
@@ -52,6 +53,12 @@ public class SpoolDumpService {
      *     dump is then kept, and starting James anyway would run on an incomplete spool
      */
     public Optional<ReloadReport> reloadOnStart() throws StoreException {
+        Optional<ReloadReport> report = reload();
+        SpoolDumps.markInService(spool.getDirectory());
+        return report;
+    }
+
+    private Optional<ReloadReport> reload() throws StoreException {
         if (!dump.isReloadOnStart()) {
             LOGGER.info("Spool reload at start is off spool={}", spool.getDirectory());
             return Optional.empty();

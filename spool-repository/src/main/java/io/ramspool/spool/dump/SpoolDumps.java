@@ -115,6 +115,25 @@ public final class SpoolDumps {
         return new DumpReloader(ProgressListener.NONE).reloadIfEmpty(store, dumpDir, Optional.empty());
     }
 
+    /**
+     * Marks the spool at {@code spoolRoot} as served by a relay from now on: a later reload finds
+     * the marker and does not replay a dump into it, even when it is empty, because the dump is
+     * older than what the spool has seen (see {@link ReloadReport.Outcome#SPOOL_IN_SERVICE}). A RAM
+     * disk wiped by a reboot loses the marker with the mail, and the dump is replayed. Call it
+     * after the reload and before the relay takes mail.
+     */
+    public static void markInService(Path spoolRoot) throws StoreException {
+        try {
+            Files.createDirectories(spoolRoot);
+            Path marker = spoolRoot.resolve(DumpReloader.IN_SERVICE);
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+            }
+        } catch (IOException e) {
+            throw asStoreException(e, "cannot mark spool " + spoolRoot + " as in service");
+        }
+    }
+
     /** The current dump (the one CURRENT names), if any. */
     public static Optional<Path> findCurrent(Path dumpDir) throws StoreException {
         if (!Files.isDirectory(dumpDir)) {

@@ -103,7 +103,8 @@ class DumpRoundTripTest {
 
         assertThat(reload.getOutcome()).isEqualTo(ReloadReport.Outcome.STORE_NOT_EMPTY);
         assertThat(reload.getStoreEntriesBefore()).isEqualTo(MAILS);
-        assertThat(SpoolDumps.findCurrent(dumpDir)).isPresent();
+        assertThat(SpoolDumps.findCurrent(dumpDir)).isEmpty();
+        assertThat(reload.getRetiredAs()).isPresent();
         assertEveryMailIsBackOnceAndDeliverable();
     }
 

@@ -25,8 +25,11 @@ import io.ramspool.spool.internal.store.StoreLockedException;
 /**
  * Replays a dump into an empty store, before any view of the store exists.
  *
- * <p>The rules: when the store already holds mail, the store wins and the dump is not replayed
- * (the JVM restarted, the machine did not; replaying would duplicate mail). Otherwise every
+ * <p>The rules: when the store already holds mail, or is empty but carries the marker
+ * {@value #IN_SERVICE} (a relay served from it: the JVM restarted, the machine did not), the store
+ * wins and the dump is not replayed: replaying would duplicate mail. The dump and, unless the
+ * checkpoint continues, the checkpoint are then stale: they are retired, so that a later power loss
+ * does not bring back mail delivered meanwhile. Otherwise (a RAM disk wiped by a reboot) every
  * entry of the current dump is imported with its original sequence number; an entry already
  * present is skipped; a damaged or missing one is set aside in the store's quarantine with a
  * reason and counted. A marker file in the store ({@value #MARKER}) names the dump while the
@@ -43,6 +46,11 @@ import io.ramspool.spool.internal.store.StoreLockedException;
 public final class DumpReloader {
     /** In the store root while a reload runs; holds the path of the dump being replayed. */
     public static final String MARKER = ".reload-in-progress";
+    /**
+     * In the store root once a relay has served from the store (see {@code SpoolDumps#markInService}).
+     * A RAM disk wiped by a reboot has lost it; a store a relay merely restarted on still has it.
+     */
+    public static final String IN_SERVICE = ".in-service";
     private static final Logger LOGGER = LoggerFactory.getLogger(DumpReloader.class);
 
     private final ProgressListener progress;
@@ -77,7 +85,10 @@ public final class DumpReloader {
         }
         removeStaleMarker(marker, interrupted);
         if (store.getEntryCount() > 0) {
-            return keepStore(store, dumpDir, explicitDump);
+            return keepStore(store, dumpDir, explicitDump, ReloadReport.Outcome.STORE_NOT_EMPTY);
+        }
+        if (explicitDump.isEmpty() && Files.exists(store.getRoot().resolve(IN_SERVICE))) {
+            return keepStore(store, dumpDir, explicitDump, ReloadReport.Outcome.SPOOL_IN_SERVICE);
         }
         Optional<Path> dump = explicitDump.isPresent() ? explicitDump : findReloadSource(dumpDir);
         if (dump.isEmpty()) {
@@ -88,14 +99,44 @@ public final class DumpReloader {
         return replay(store, dumpDir, dump.get(), marker, ReloadReport.Outcome.RELOADED, stopwatch);
     }
 
-    private ReloadReport keepStore(SpoolStore store, Path dumpDir, Optional<Path> explicitDump) throws StoreException {
+    private ReloadReport keepStore(SpoolStore store, Path dumpDir, Optional<Path> explicitDump,
+                                   ReloadReport.Outcome outcome) throws StoreException {
         Optional<Path> dump = explicitDump.isPresent() ? explicitDump : findReloadSource(dumpDir);
-        ReloadReport.Builder report = ReloadReport.builder(ReloadReport.Outcome.STORE_NOT_EMPTY)
-            .storeEntriesBefore(store.getEntryCount());
+        ReloadReport.Builder report = ReloadReport.builder(outcome).storeEntriesBefore(store.getEntryCount());
         dump.ifPresent(report::dump);
-        LOGGER.info("Spool already holds mail, the dump is not replayed over it spool={} mails={} dump={}",
-            store.getRoot(), store.getEntryCount(), dump.map(Path::toString).orElse("<none>"));
+        Optional<Path> retired = explicitDump.isPresent() ? Optional.empty() : retireStale(dumpDir);
+        retired.ifPresent(report::retiredAs);
+        LOGGER.info("Spool already {}, the dump is not replayed over it spool={} mails={} dump={} retiredAs={}",
+            outcome == ReloadReport.Outcome.STORE_NOT_EMPTY ? "holds mail" : "in service since the dump",
+            store.getRoot(), store.getEntryCount(), dump.map(Path::toString).orElse("<none>"),
+            retired.map(Path::toString).orElse("<nothing>"));
         return report.build();
+    }
+
+    /**
+     * Retires the current dump, and the checkpoint unless it continues ({@link AfterReload#KEEP_AS_CHECKPOINT}:
+     * its writer compares it with the spool at start). Both describe the spool as it was before
+     * this run; replayed after a later power loss they would bring back mail delivered since.
+     *
+     * @return the retired dump, if there was one
+     */
+    private Optional<Path> retireStale(Path dumpDir) throws StoreException {
+        if (!Files.isDirectory(dumpDir)) {
+            return Optional.empty();
+        }
+        try (DumpDirectory directory = DumpDirectory.lock(dumpDir, true)) {
+            Optional<Path> current = directory.findCurrent();
+            Optional<Path> retired = current.isPresent() ? Optional.of(directory.retire(current.get()))
+                : Optional.empty();
+            Optional<Path> checkpoint = directory.findCheckpoint();
+            if (afterReload == AfterReload.RETIRE && checkpoint.isPresent()) {
+                Path retiredCheckpoint = directory.retire(checkpoint.get());
+                return retired.isPresent() ? retired : Optional.of(retiredCheckpoint);
+            }
+            return retired;
+        } catch (IOException e) {
+            throw asStoreException(e, "cannot retire the stale dump in " + dumpDir);
+        }
     }
 
     private static Optional<Path> findReloadSource(Path dumpDir) throws StoreException {
