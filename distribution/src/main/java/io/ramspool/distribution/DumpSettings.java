@@ -27,7 +27,8 @@ final class DumpSettings {
             return DumpConfiguration.disabled();
         }
         try {
-            return DumpConfiguration.from(new Configurations().properties(file.toFile()));
+            Path home = confDirectory.toAbsolutePath().normalize().getParent();
+            return DumpConfiguration.from(new Configurations().properties(file.toFile()), home);
         } catch (ConfigurationException | IllegalArgumentException e) {
             throw new RelayStartupException("bad " + file + ": " + e.getMessage(), e);
         }

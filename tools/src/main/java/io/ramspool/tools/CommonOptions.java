@@ -53,7 +53,7 @@ final class CommonOptions {
             return dumpDirectory.toAbsolutePath().normalize();
         }
         return readConfiguration(DumpConfiguration.CONFIGURATION_FILE)
-            .map(DumpConfiguration::from)
+            .map(configuration -> DumpConfiguration.from(configuration, relayHome()))
             .map(DumpConfiguration::getDumpDirectory)
             .orElse(Paths.get(DumpConfiguration.DEFAULT_DUMP_DIRECTORY));
     }
@@ -68,6 +68,11 @@ final class CommonOptions {
             .map(DumpConfiguration::from)
             .map(DumpConfiguration::getAfterReload)
             .orElse(AfterReload.RETIRE);
+    }
+
+    /** The installation the configuration belongs to: relative paths in it are relative to it, as for the relay. */
+    private Path relayHome() {
+        return confDirectory.toAbsolutePath().normalize().getParent();
     }
 
     private Optional<MapConfiguration> readConfiguration(String name) throws IOException {

@@ -10,18 +10,20 @@ import picocli.CommandLine.Command;
 /**
  * The {@code ramspool} operator tool. It works on a spool that no server has open: every
  * command takes the spool's lock (and the dump directory's, when it writes there) and exits with
- * {@link ExitCodes#LOCKED} when a running server holds it.
+ * {@link ExitCodes#LOCKED} when a running server holds it. {@code status} and {@code live-dump} are
+ * the exceptions: they talk to a running relay over its webadmin.
  */
 @Command(name = "ramspool", mixinStandardHelpOptions = true, version = "ramspool tools 0.1.0",
-    description = "Dump, restore, verify, list and count the mail of a stopped ramspool relay.",
+    description = {"Dump, restore, verify, list and count the mail of a stopped ramspool relay;",
+        "read the status of a running one (status) or have it dump now (live-dump)."},
     subcommands = {DumpCommand.class, RestoreCommand.class, VerifyCommand.class, ListCommand.class,
-        StatsCommand.class, CommandLine.HelpCommand.class},
+        StatsCommand.class, StatusCommand.class, LiveDumpCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done, nothing damaged",
         "1:damaged, missing or unlisted entries found (restore: quarantined and counted)",
         "2:usage or configuration error",
-        "3:I/O error (the message names the path)",
+        "3:I/O error (the message names the path or URL)",
         "4:spool or dump directory locked by a running server or tool"})
 public final class RamspoolCommand implements Runnable {
     @CommandLine.Spec

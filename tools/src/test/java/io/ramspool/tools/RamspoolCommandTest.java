@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.google.common.collect.ImmutableList;
 
 import io.ramspool.spool.dump.SpoolCheckpoint;
+import io.ramspool.spool.dump.SpoolDumps;
 import io.ramspool.spool.internal.store.AreaId;
 import io.ramspool.spool.internal.store.EntryHeader;
 import io.ramspool.spool.internal.store.SpoolStore;
@@ -88,7 +89,35 @@ class RamspoolCommandTest {
         Result result = run("restore", "--spool", spool.toString(), "--dump-dir", dumpDir.toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
-        assertThat(result.out()).contains("already holds " + MAILS + " mails", "was not replayed");
+        assertThat(result.out()).contains("already holds " + MAILS + " mails", "was not replayed",
+            "stale dump retired as");
+    }
+
+    @Test
+    void restoreShouldNotReplayAStaleDumpIntoAnEmptySpoolARelayServedFrom() throws Exception {
+        run("dump", "--spool", spool.toString(), "--dump-dir", dumpDir.toString());
+        deleteTree(spool);
+        SpoolDumps.markInService(spool);
+
+        Result result = run("restore", "--spool", spool.toString(), "--dump-dir", dumpDir.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(result.out()).contains("empty but a relay served from it", "not replayed", "--from");
+        assertThat(run("stats", "--spool", spool.toString(), "--dump-dir", dumpDir.toString()).out())
+            .contains("total 0 mails");
+    }
+
+    @Test
+    void relativeDumpDirectoryShouldBeRelativeToTheInstallationOfTheConfDirectory(@TempDir Path home)
+            throws Exception {
+        Path conf = Files.createDirectories(home.resolve("conf"));
+        Files.writeString(conf.resolve("ramspool.properties"), "directory=" + spool + "\n");
+        Files.writeString(conf.resolve("ramspool-dump.properties"), "dumpDirectory=var/dump\n");
+
+        Result result = run("dump", "--conf", conf.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(home.resolve("var/dump/CURRENT")).exists();
     }
 
     @Test
