@@ -1,6 +1,7 @@
 package io.ramspool.mailets.delivery;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
@@ -25,6 +26,7 @@ import reactor.core.scheduler.Schedulers;
  * stored in exactly one other place; recipients that could not be stored anywhere stay in the item (RETRY).
  */
 public final class DeliveryWorker implements AutoCloseable {
+    private static final Pattern ADDRESS = Pattern.compile("<[^<>@\\s]*@[^<>\\s]*>");
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final String MDC_MAIL = "mail";
     private static final int QUEUED_TASK_CAP = 10_000;
@@ -76,7 +78,7 @@ public final class DeliveryWorker implements AutoCloseable {
             Placement placement = placer.place(mail, results);
             acknowledge(item, placement);
             metrics.record(placement);
-            log(mail, placement, attempt, timer.stopAndPublish().elasped());
+            log(mail, placement, failureOf(results), attempt, timer.stopAndPublish().elasped());
         } catch (RuntimeException e) {
             LOGGER.error("Unexpected failure delivering mail={}; the queue keeps it", mail.getName(), e);
             complete(item, MailQueue.MailQueueItem.CompletionStatus.RETRY);
@@ -103,11 +105,25 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    private static void log(Mail mail, Placement placement, int attempt, Duration duration) {
+    private static void log(Mail mail, Placement placement, String failure, int attempt, Duration duration) {
         LOGGER.info("Delivery pass done mail={} outcome={} host={} recipients={} direct={} fallback={} bounced={}"
-                + " deferred={} error={} attempt={} durationMs={}",
+                + " deferred={} error={} attempt={} durationMs={} lastFailure=\"{}\"",
             mail.getName(), placement.summary(), placement.hosts(), placement.getOutcomes().size(),
             placement.count(Outcome.DIRECT), placement.count(Outcome.FALLBACK), placement.count(Outcome.BOUNCED),
-            placement.count(Outcome.DEFERRED), placement.count(Outcome.ERROR), attempt, duration.toMillis());
+            placement.count(Outcome.DEFERRED), placement.count(Outcome.ERROR), attempt, duration.toMillis(), failure);
+    }
+
+    /**
+     * The server's reply (or the connection error) for recipients not delivered, so that an operator
+     * sees why a mail was deferred, bounced or set aside; addresses a server echoes are masked, as
+     * addresses are logged only at DEBUG. "-" when every recipient was delivered.
+     */
+    static String failureOf(ImmutableMap<MailAddress, RecipientResult> results) {
+        return results.values().stream()
+            .filter(result -> result.getKind() != RecipientResult.Kind.DELIVERED)
+            .map(RecipientResult::getDetail)
+            .findFirst()
+            .map(detail -> ADDRESS.matcher(detail).replaceAll("<...>").replace('"', '\''))
+            .orElse("-");
     }
 }
