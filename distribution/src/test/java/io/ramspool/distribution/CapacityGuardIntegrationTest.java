@@ -10,6 +10,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.base.Strings;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -43,6 +48,11 @@ class CapacityGuardIntegrationTest {
     private static final int SPOOL_BYTES = 4 * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 200;
     private static final String RECIPIENT = "bob@" + RelayWorkingDirectory.REMOTE_DOMAIN;
+    private static final int CLIENTS = 4;
+    /** Twice what the 4 MiB RAM disk holds below its high watermark. */
+    private static final int OVERFLOW_MAILS = 64;
+    private static final Pattern STATE_GAUGE = Pattern.compile("(?m)^ramspool_spool_state (\\S+)$");
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*(<[^>]+>)");
 
     @TempDir
     Path temporary;
@@ -50,11 +60,13 @@ class CapacityGuardIntegrationTest {
     private RelayWorkingDirectory workingDirectory;
     private RamspoolRelay relay;
     private GreenMail gateway;
+    private RecordingSmtpServer recordingGateway;
+    private int gatewayPort;
     private Webadmin webadmin;
 
     @BeforeEach
     void setUp() throws Exception {
-        int gatewayPort = RelayWorkingDirectory.freeGatewayPort();
+        gatewayPort = RelayWorkingDirectory.freeGatewayPort();
         workingDirectory = RelayWorkingDirectory.fromProfile("edge", temporary).withGateway(gatewayPort, "1s");
         tmpfs = SmallTmpfs.tryMount("4m");
         placeSpool();
@@ -85,6 +97,9 @@ class CapacityGuardIntegrationTest {
     void tearDown() throws Exception {
         if (gateway != null) {
             gateway.stop();
+        }
+        if (recordingGateway != null) {
+            recordingGateway.close();
         }
         if (relay != null) {
             relay.close();
@@ -119,6 +134,101 @@ class CapacityGuardIntegrationTest {
         assertThat(sendOne("<after-drain@client.test>", true)).startsWith("250");
         assertThat(webadmin.getJson("/ramspool").get("capacity").get("state").asText()).isEqualTo("ACCEPTING");
         assertThat(webadmin.get("/metrics").body()).containsPattern("(?m)^ramspool_spool_state 0\\.0$");
+    }
+
+    @Test
+    void relayUnderLoadWithAStallingFallbackShouldPushBackNeverOverfillAndLoseNothing() throws Exception {
+        workingDirectory.edit("mailetcontainer.xml", "<commandTimeout>60s</commandTimeout>",
+            "<commandTimeout>2s</commandTimeout>");
+        List<JsonNode> stages = new CopyOnWriteArrayList<>();
+        try (StallingServer staller = StallingServer.listen(gatewayPort)) {
+            startRelay("highWatermark=50%\nlowWatermark=25%");
+            stages.add(stage());
+            try (LoadClients clients = LoadClients.start(CLIENTS, id -> sendOne(id, true));
+                 StageSampler sampler = StageSampler.start(this::stage)) {
+                Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> clients.refusals() >= 20);
+                stages.add(stage());
+                staller.close();
+                recordingGateway = RecordingSmtpServer.start(gatewayPort);
+                Awaitility.await().atMost(Duration.ofSeconds(120))
+                    .until(() -> clients.acceptedSinceRefusals() >= CLIENTS * 2);
+                clients.stop();
+                Awaitility.await().atMost(Duration.ofSeconds(120))
+                    .until(() -> recordingGateway.getAccepted().size() >= clients.acknowledged().size());
+                stages.add(awaitStage("healthy"));
+                assertThat(sampler.samples()).allSatisfy(sample -> assertThat(occupied(sample))
+                    .isLessThanOrEqualTo(highWatermark(sample) + (long) (CLIENTS + 1) * (BODY_BYTES + 1024)));
+                assertThat(recordedMessageIds()).containsExactlyInAnyOrderElementsOf(clients.acknowledged());
+                assertThat(clients.unexpectedReplies()).isEmpty();
+            }
+        }
+        assertThat(stages).extracting(stage -> stage.get("health").asText())
+            .containsExactly("healthy", "degraded", "healthy");
+        assertThat(stages).extracting(stage -> stage.get("state").asText())
+            .containsExactly("ACCEPTING", "REFUSING", "ACCEPTING");
+        assertThat(stages).extracting(stage -> stage.get("metricState").asText())
+            .containsExactly("0.0", "1.0", "0.0");
+    }
+
+    @Test
+    void overflowToDiskShouldAcceptAboveTheWatermarkAndDeliverEverythingOnceTheGatewayIsBack() throws Exception {
+        Path overflow = temporary.resolve("overflow");
+        startRelay("highWatermark=50%\nlowWatermark=25%\noverflow=disk\noverflowDirectory=" + overflow
+            + "\noverflowMaxSize=64M");
+        Set<String> acknowledged = new HashSet<>();
+        for (int i = 0; i < OVERFLOW_MAILS; i++) {
+            String messageId = "<overflow-" + i + "@client.test>";
+            assertThat(sendOne(messageId, true)).as("reply to mail %s", i).startsWith("250");
+            acknowledged.add(messageId);
+        }
+        JsonNode overflowing = webadmin.getJson("/ramspool");
+        JsonNode overflowingHealth = spoolHealth();
+
+        recordingGateway = RecordingSmtpServer.start(gatewayPort);
+
+        Awaitility.await().atMost(Duration.ofSeconds(120))
+            .until(() -> recordingGateway.getAccepted().size() >= acknowledged.size());
+        assertThat(recordedMessageIds()).containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(overflowing.get("overflow").get("mails").asLong()).isPositive();
+        assertThat(overflowing.get("overflow").get("diverting").asBoolean()).isTrue();
+        assertThat(overflowingHealth.get("status").asText()).isEqualTo("degraded");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(webadmin.getJson("/ramspool").get("overflow").get("mails").asLong()).isZero());
+    }
+
+    /** The guard's state, the spool health and the state gauge, read together. */
+    private JsonNode stage() {
+        ObjectNode stage = JsonNodeFactory.instance.objectNode();
+        JsonNode capacity = webadmin.getJson("/ramspool").get("capacity");
+        stage.set("capacity", capacity);
+        stage.put("state", capacity.get("state").asText());
+        stage.put("health", spoolHealth().get("status").asText());
+        Matcher gauge = STATE_GAUGE.matcher(webadmin.get("/metrics").body());
+        stage.put("metricState", gauge.find() ? gauge.group(1) : "missing");
+        return stage;
+    }
+
+    private JsonNode awaitStage(String health) {
+        Awaitility.await().atMost(Duration.ofSeconds(60))
+            .until(() -> stage().get("health").asText().equals(health));
+        return stage();
+    }
+
+    private static long occupied(JsonNode sample) {
+        return sample.get("capacity").get("occupiedBytes").asLong();
+    }
+
+    private static long highWatermark(JsonNode sample) {
+        return sample.get("capacity").get("highWatermarkBytes").asLong();
+    }
+
+    private List<String> recordedMessageIds() {
+        List<String> ids = new ArrayList<>();
+        for (RecordingSmtpServer.Transaction transaction : recordingGateway.getAccepted()) {
+            Matcher messageId = MESSAGE_ID.matcher(transaction.data());
+            ids.add(messageId.find() ? messageId.group(1) : "<no Message-ID>");
+        }
+        return ids;
     }
 
     @Test
