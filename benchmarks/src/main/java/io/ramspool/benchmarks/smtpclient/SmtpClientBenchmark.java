@@ -49,8 +49,8 @@ import io.ramspool.benchmarks.relay.SinkSmtpServer;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 5)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
 public class SmtpClientBenchmark {
     private static final String HELLO_NAME = "bench.ramspool.test";
 
