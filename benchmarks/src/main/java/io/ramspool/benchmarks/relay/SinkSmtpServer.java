@@ -10,20 +10,23 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fast SMTP sink on loopback: accepts every mail, keeps nothing but counts, and for each mail
  * that carries an {@value #SENT_HEADER} header records how long it took from the client's send
  * to the final dot here. One thread per connection; a relay reusing connections shows as few
- * connections for many mails. Thread-safe.
+ * connections for many mails. It offers PIPELINING and, as RFC 2920 asks, sends the answers to a
+ * group of pipelined commands together once it has read the whole group. Thread-safe.
  */
-final class SinkSmtpServer implements AutoCloseable {
+public final class SinkSmtpServer implements AutoCloseable {
     static final String SENT_HEADER = "X-Bench-Sent";
     static final String SEQUENCE_HEADER = "X-Bench-Seq";
     private static final int MAX_LINE = 8192;
@@ -40,9 +43,11 @@ final class SinkSmtpServer implements AutoCloseable {
     private volatile AtomicLongArray latencies = new AtomicLongArray(0);
 
     private final long greetingDelayMillis;
+    private final long replyDelayNanos;
 
-    private SinkSmtpServer(long greetingDelayMillis) throws IOException {
+    private SinkSmtpServer(long greetingDelayMillis, Duration replyDelay) throws IOException {
         this.greetingDelayMillis = greetingDelayMillis;
+        this.replyDelayNanos = replyDelay.toNanos();
         this.serverSocket = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         executor.execute(this::acceptLoop);
     }
@@ -51,15 +56,24 @@ final class SinkSmtpServer implements AutoCloseable {
      * @param greetingDelayMillis wait before the 220 greeting of each connection: 0 for a sink on
      *     loopback, or the cost of setting up a connection to a remote server (round trips, TLS)
      */
-    static SinkSmtpServer start(long greetingDelayMillis) {
+    public static SinkSmtpServer start(long greetingDelayMillis) {
+        return start(greetingDelayMillis, Duration.ZERO);
+    }
+
+    /**
+     * @param greetingDelayMillis as in {@link #start(long)}
+     * @param replyDelay wait before each batch of answers leaves: zero on loopback, or a network
+     *     round trip, which a client pays once per answer it waits for
+     */
+    public static SinkSmtpServer start(long greetingDelayMillis, Duration replyDelay) {
         try {
-            return new SinkSmtpServer(greetingDelayMillis);
+            return new SinkSmtpServer(greetingDelayMillis, replyDelay);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the sink's server socket on loopback", e);
         }
     }
 
-    int getPort() {
+    public int getPort() {
         return serverSocket.getLocalPort();
     }
 
@@ -71,11 +85,11 @@ final class SinkSmtpServer implements AutoCloseable {
         lastReceivedNanos.set(0);
     }
 
-    int getReceived() {
+    public int getReceived() {
         return received.get();
     }
 
-    int getConnections() {
+    public int getConnections() {
         return connections.get();
     }
 
@@ -108,7 +122,7 @@ final class SinkSmtpServer implements AutoCloseable {
             if (greetingDelayMillis > 0) {
                 Thread.sleep(greetingDelayMillis);
             }
-            reply(out, "220 sink ready");
+            reply(in, out, "220 sink ready");
             converse(in, out);
         } catch (IOException ignored) {
             // The relay closed the connection; every mail it finished is counted already.
@@ -121,17 +135,19 @@ final class SinkSmtpServer implements AutoCloseable {
         for (String line = readLine(in); line != null; line = readLine(in)) {
             String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
             switch (command) {
-                case "EHLO" -> reply(out, "250-sink\r\n250-8BITMIME\r\n250 SIZE 104857600");
+                case "EHLO" -> reply(in, out,
+                    "250-sink\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 104857600");
                 case "DATA" -> {
-                    reply(out, "354 go ahead");
+                    reply(in, out, "354 go ahead");
                     readMessage(in);
-                    reply(out, "250 2.0.0 accepted");
+                    reply(in, out, "250 2.0.0 accepted");
                 }
                 case "QUIT" -> {
-                    reply(out, "221 2.0.0 bye");
+                    reply(in, out, "221 2.0.0 bye");
+                    out.flush();
                     return;
                 }
-                default -> reply(out, "250 2.0.0 ok");
+                default -> reply(in, out, "250 2.0.0 ok");
             }
         }
     }
@@ -173,9 +189,20 @@ final class SinkSmtpServer implements AutoCloseable {
         return line.length() == 0 ? null : line.toString();
     }
 
-    private static void reply(OutputStream out, String reply) throws IOException {
+    /** Flushes only when the client has sent nothing more: then it waits for these answers. */
+    private void reply(InputStream in, OutputStream out, String reply) throws IOException {
         out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+        if (in.available() == 0) {
+            waitReplyDelay();
+            out.flush();
+        }
+    }
+
+    private void waitReplyDelay() {
+        long deadline = System.nanoTime() + replyDelayNanos;
+        for (long left = replyDelayNanos; left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     @Override
