@@ -50,6 +50,9 @@ final class SmtpClient {
         properties.setProperty("mail.smtp.userset", "true");
         properties.setProperty("mail.smtp.quitwait", "false");
         properties.setProperty("mail.mime.allowutf8", "true");
+        properties.put("mail.smtp.socketFactory", new NoDelaySocketFactory());
+        // Only the plain socket comes from the factory; STARTTLS still wraps it with JavaMail's SSL factory.
+        properties.setProperty("mail.smtp.socketFactory.fallback", "false");
         configuration.getHelloName().ifPresent(name -> properties.setProperty("mail.smtp.localhost", name));
         properties.setProperty("mail.smtp.starttls.enable",
             String.valueOf(configuration.getStartTls() != StartTlsMode.OFF));
