@@ -166,18 +166,21 @@ public final class RamSpoolMailQueue implements ManageableMailQueue {
 
     /**
      * Connects the overflow of the intake queue: from now on, new mail goes to disk while the RAM
-     * spool is above its high watermark, and comes back through {@link #adopt(Path)}.
+     * spool is above its high watermark, and comes back through the destination below.
      */
     void attachOverflow(OverflowSpool spill) {
         overflow = Optional.of(spill);
-        spill.attach(this::adopt);
-    }
+        spill.attach(new OverflowSpool.Destination() {
+            @Override
+            public Optional<SpoolEntry> copyIn(Path source) throws StoreException {
+                return store.adoptEntry(area, source);
+            }
 
-    /** Takes an overflowed entry file back into this queue (see {@link OverflowSpool}). */
-    private Optional<SpoolEntry> adopt(Path source) throws StoreException {
-        Optional<SpoolEntry> entry = store.adoptEntry(area, source);
-        entry.ifPresent(this::add);
-        return entry;
+            @Override
+            public void enqueue(SpoolEntry entry) {
+                add(entry);
+            }
+        });
     }
 
     /** Mails of this queue waiting in the overflow directory on disk; 0 without overflow. */

@@ -50,18 +50,21 @@ import io.ramspool.spool.internal.store.StoreException;
  *
  * <p>Limitations: overflowed mail is not listed, flushed or cleared by the queue's management
  * operations (webadmin's {@code /mailQueues}) until it is back in the RAM spool; {@code GET /ramspool}
- * counts it. A mail moved back after a reboot whose RAM copy was delivered before the crash that
- * interrupted its move is delivered twice (the window is one file copy).
+ * counts it.
  */
 public final class OverflowSpool implements Closeable {
     /** Where overflowed mail goes back to: the intake queue over the RAM spool. */
     public interface Destination {
         /**
-         * Takes a committed entry file of the overflow into the RAM spool and indexes it.
+         * Commits a copy of an entry file of the overflow into the RAM spool, not yet visible to
+         * the queue's consumers.
          *
          * @return empty when the RAM spool already holds that sequence number (nothing written)
          */
-        Optional<SpoolEntry> adopt(Path source) throws StoreException;
+        Optional<SpoolEntry> copyIn(Path source) throws StoreException;
+
+        /** Makes a copied entry available to the queue's consumers. */
+        void enqueue(SpoolEntry entry);
     }
 
     public static final String MOVER_THREAD = "ramspool-overflow-mover";
@@ -228,9 +231,16 @@ public final class OverflowSpool implements Closeable {
         return accepting && reserve.map(intakeReserve -> intakeReserve.admits(entry.getFileSize())).orElse(true);
     }
 
+    /**
+     * Copies one mail into the RAM spool, deletes its overflow file, and only then lets the queue
+     * deliver the copy: once the mail can be delivered, no overflow copy is left that a crash
+     * could bring back a second time. A crash between the copy and the deletion leaves both
+     * files; the next start keeps the RAM copy ({@link #attach}).
+     */
     private boolean moveOne(Destination intake, SpoolEntry entry) {
+        Optional<SpoolEntry> copy;
         try {
-            intake.adopt(entry.getPath());
+            copy = intake.copyIn(entry.getPath());
         } catch (CorruptEntryException e) {
             quarantine(entry, e);
             return true;
@@ -242,7 +252,9 @@ public final class OverflowSpool implements Closeable {
                 entry.getPath(), e);
             return false;
         }
-        return deleteFromDisk(entry);
+        boolean deleted = deleteFromDisk(entry);
+        copy.ifPresent(intake::enqueue);
+        return deleted;
     }
 
     private boolean deleteFromDisk(SpoolEntry entry) {
@@ -251,8 +263,10 @@ public final class OverflowSpool implements Closeable {
             forget(entry);
             return true;
         } catch (StoreException e) {
-            // The RAM copy is committed; the overflow copy is removed at the next start.
-            LOGGER.warn("Cannot delete an overflow file moved to the RAM spool path={}", entry.getPath(), e);
+            // The RAM copy is committed and goes on; the overflow copy stays. If the RAM copy is
+            // delivered before the next start, that start moves the file back and delivers it again.
+            LOGGER.warn("Cannot delete an overflow file moved to the RAM spool, it may be delivered twice"
+                + " path={}", entry.getPath(), e);
             forget(entry);
             return true;
         }
