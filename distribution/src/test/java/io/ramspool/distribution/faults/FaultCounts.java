@@ -88,16 +88,6 @@ public record FaultCounts(String scenario, int sent, int acknowledged, int deliv
             unanswered, unansweredArrived, refusedArrived, lostPairs, refusedArrivedPairs, newNote);
     }
 
-    /** This outcome added to another one's, for a scenario made of several parts. */
-    public FaultCounts plus(FaultCounts other) {
-        return new FaultCounts(scenario, sent + other.sent, acknowledged + other.acknowledged,
-            delivered + other.delivered, bounced + other.bounced, refused + other.refused, lost + other.lost,
-            duplicates + other.duplicates, unanswered + other.unanswered, unansweredArrived + other.unansweredArrived,
-            refusedArrived + other.refusedArrived,
-            ImmutableSet.<Pair>builder().addAll(lostPairs).addAll(other.lostPairs).build(),
-            ImmutableSet.<Pair>builder().addAll(refusedArrivedPairs).addAll(other.refusedArrivedPairs).build(), note);
-    }
-
     /** The line the suite prints: {@code scenario | sent | acknowledged | delivered | bounced | refused | lost}. */
     public String line() {
         return String.join(" | ", scenario, String.valueOf(sent), String.valueOf(acknowledged),

@@ -2,14 +2,17 @@ package io.ramspool.distribution.faults;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -143,11 +146,27 @@ public final class FaultRelays {
 
     /** Spool files that are not committed entries: interrupted writes, or anything half-stored. */
     public static long temporaryFiles(Path spool) {
-        try (Stream<Path> files = Files.walk(spool)) {
-            return files.filter(path -> path.getFileName().toString().startsWith(".tmp-")).count();
+        AtomicLong count = new AtomicLong();
+        try {
+            Files.walkFileTree(spool, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (file.getFileName().toString().startsWith(".tmp-")) {
+                        count.incrementAndGet();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    // The running relay moved or delivered the file while we walked: not a leftover.
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return count.get();
     }
 
     public static void sleep(Duration duration) {

@@ -72,26 +72,26 @@ public final class FaultSink implements AutoCloseable {
                 @Override
                 public synchronized String rcpt(String recipient) {
                     return draw(random.nextDouble(), temporary, permanent, "451 4.3.0 try later",
-                        "550 5.1.1 no such user");
+                        "550 5.1.1 no such user", "250 2.1.5 ok");
                 }
 
                 @Override
                 public synchronized String dot() {
                     return draw(random.nextDouble(), temporary / 5, permanent / 5, "451 4.3.0 queue trouble",
-                        "554 5.6.0 content refused");
+                        "554 5.6.0 content refused", "250 2.0.0 accepted");
                 }
             };
         }
 
         private static String draw(double value, double temporary, double permanent, String temporaryReply,
-                                   String permanentReply) {
+                                   String permanentReply, String okReply) {
             if (value < temporary) {
                 return temporaryReply;
             }
             if (value < temporary + permanent) {
                 return permanentReply;
             }
-            return value < 0.5 ? "250 2.0.0 ok" : "250 2.1.5 ok";
+            return okReply;
         }
     }
 
