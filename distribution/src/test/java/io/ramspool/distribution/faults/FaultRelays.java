@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -50,15 +49,6 @@ public final class FaultRelays {
      */
     public static ServerProcess start(RelayWorkingDirectory directory) {
         return launch(directory).awaitStarted(directory.getRoot(), STARTED);
-    }
-
-    /** Starts several relays at once (their JVMs boot in parallel) and waits until each has started. */
-    public static List<ServerProcess> startAll(List<RelayWorkingDirectory> directories) {
-        List<ServerProcess> processes = directories.stream().map(FaultRelays::launch).toList();
-        for (int i = 0; i < processes.size(); i++) {
-            processes.get(i).awaitStarted(directories.get(i).getRoot(), STARTED);
-        }
-        return processes;
     }
 
     private static ServerProcess launch(RelayWorkingDirectory directory) {
