@@ -22,6 +22,7 @@ import org.apache.james.modules.server.MailRepositoriesRoutesModule;
 import org.apache.james.modules.server.MailboxRoutesModule;
 import org.apache.james.modules.server.NoJwtModule;
 import org.apache.james.modules.server.WebAdminServerModule;
+import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.dropwizard.MetricsRoutes;
 import org.slf4j.Logger;
@@ -30,10 +31,12 @@ import org.slf4j.LoggerFactory;
 import com.google.common.base.Stopwatch;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
+import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.util.Modules;
 
 import io.ramspool.spool.RamSpoolQueueModule;
+import io.ramspool.distribution.smtp.RamspoolSmtpServerFactory;
 import io.ramspool.distribution.webadmin.SpoolRoutes;
 import io.ramspool.spool.SpoolConfiguration;
 import io.ramspool.spool.dump.DumpConfiguration;
@@ -66,6 +69,17 @@ public final class RamspoolRelayMain {
         new MailQueueRoutesModule(),
         new MailRepositoriesRoutesModule(),
         new NoJwtModule());
+
+    /**
+     * James's SMTP server with our line decoder: a mail with a line over James's limit is refused
+     * whole after its data instead of being answered 500 mid-data and then accepted without the line.
+     */
+    private static final Module SMTP_FRAMING = new AbstractModule() {
+        @Override
+        protected void configure() {
+            bind(SMTPServerFactory.class).to(RamspoolSmtpServerFactory.class).in(Scopes.SINGLETON);
+        }
+    };
 
     private RamspoolRelayMain() {
     }
@@ -135,7 +149,7 @@ public final class RamspoolRelayMain {
             .combineWith(new UsersRepositoryModuleChooser(new MemoryUsersRepositoryModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
             .combineWith(WEBADMIN, new FakeSearchMailboxModule(), new JMXServerModule(), adminModule(dumps))
-            .overrideWith(new RamSpoolQueueModule());
+            .overrideWith(new RamSpoolQueueModule(), SMTP_FRAMING);
     }
 
     /** The spool's own webadmin routes, {@code /metrics}, and the dump service they report on. */

@@ -28,7 +28,9 @@ final class ListeningSockets {
         for (String table : List.of("tcp", "tcp6")) {
             Path file = Paths.get("/proc", String.valueOf(pid), "net", table);
             try {
-                for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+                // Read once: the table changes between two reads while other sockets open and close.
+                List<String> lines = Files.readAllLines(file);
+                for (String line : lines.subList(1, lines.size())) {
                     String[] fields = line.trim().split("\\s+");
                     if (fields[3].equals(LISTEN_STATE) && inodes.contains(fields[9])) {
                         sockets.add(decode(fields[1]));

@@ -20,18 +20,24 @@ import java.util.stream.Stream;
  * at random, a spool directory of its own under /dev/shm, and targeted edits of the profile files.
  * Every edit checks that the text it replaces exists, so a profile change breaks tests loudly.
  */
-final class RelayWorkingDirectory implements AutoCloseable {
-    static final String PROFILES_PROPERTY = "ramspool.profiles";
+public final class RelayWorkingDirectory implements AutoCloseable {
+    public static final String PROFILES_PROPERTY = "ramspool.profiles";
     /** The edge profile's delivery queue, the one-shot mailet's own. */
-    static final String DELIVERY_QUEUE = "oneshot-outgoing";
+    public static final String DELIVERY_QUEUE = "oneshot-outgoing";
     /** The recipient domain that {@link #withGateway(int, String)} routes to the gateway. */
-    static final String REMOTE_DOMAIN = "remote.example";
+    public static final String REMOTE_DOMAIN = "remote.example";
     private static final String EDGE_FALLBACK = "<fallbackGateways>127.0.0.1:2526</fallbackGateways>";
     private static final String CAPACITY_HOOK = "<handler class=\"io.ramspool.mailets.smtp.SpoolCapacityHook\"/>";
     private static final Random RANDOM = new Random();
+    private static final ProfileDefaults EDGE = new ProfileDefaults(2525, 8000, 9999, "/dev/shm/ramspool");
+    private static final ProfileDefaults RETRY = new ProfileDefaults(2526, 8001, 9998, "var/spool");
+
+    /** What a profile ships and every test replaces: its ports and its spool directory. */
+    private record ProfileDefaults(int smtpPort, int webadminPort, int jmxPort, String spool) {
+    }
 
     private final Path root;
-    private final Path spool;
+    private Path spool;
     private final int smtpPort;
     private final int webadminPort;
     private final int jmxPort;
@@ -45,11 +51,26 @@ final class RelayWorkingDirectory implements AutoCloseable {
     }
 
     /** Copies {@code profile} into {@code parent}, on a fresh spool directory that already exists. */
-    static RelayWorkingDirectory fromProfile(String profile, Path parent) {
+    public static RelayWorkingDirectory fromProfile(String profile, Path parent) {
+        if (profile.equals("retry")) {
+            return fromRetryProfile(parent);
+        }
         Path spool = Paths.get("/dev/shm", "ramspool-test-" + UUID.randomUUID());
         RelayWorkingDirectory directory = new RelayWorkingDirectory(parent.resolve("relay"), spool);
         directory.copyProfile(profile);
-        directory.configureDefaults();
+        directory.configureDefaults(EDGE);
+        return directory;
+    }
+
+    /**
+     * Copies the retry host profile into {@code parent}: its durable spool stays on disk, in the
+     * working directory's {@code var/spool} given as an absolute path.
+     */
+    public static RelayWorkingDirectory fromRetryProfile(Path parent) {
+        Path root = parent.resolve("relay");
+        RelayWorkingDirectory directory = new RelayWorkingDirectory(root, root.resolve(RETRY.spool()));
+        directory.copyProfile("retry");
+        directory.configureDefaults(RETRY);
         return directory;
     }
 
@@ -70,12 +91,13 @@ final class RelayWorkingDirectory implements AutoCloseable {
         }
     }
 
-    private void configureDefaults() {
-        edit("smtpserver.xml", "<bind>127.0.0.1:2525</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>");
-        edit("webadmin.properties", "port=8000", "port=" + webadminPort);
-        edit("jmx.properties", "jmx.port=9999", "jmx.port=" + jmxPort);
-        edit("ramspool.properties", "directory=/dev/shm/ramspool", "directory=" + spool);
-        edit("mailrepositorystore.xml", "<directory>/dev/shm/ramspool</directory>",
+    private void configureDefaults(ProfileDefaults profile) {
+        edit("smtpserver.xml", "<bind>127.0.0.1:" + profile.smtpPort() + "</bind>",
+            "<bind>127.0.0.1:" + smtpPort + "</bind>");
+        edit("webadmin.properties", "port=" + profile.webadminPort(), "port=" + webadminPort);
+        edit("jmx.properties", "jmx.port=" + profile.jmxPort(), "jmx.port=" + jmxPort);
+        edit("ramspool.properties", "directory=" + profile.spool(), "directory=" + spool);
+        edit("mailrepositorystore.xml", "<directory>" + profile.spool() + "</directory>",
             "<directory>" + spool + "</directory>");
         // Only 127.0.0.1 may relay, so that a client bound to 127.0.0.2 is outside the networks.
         edit("smtpserver.xml", "<authorizedAddresses>127.0.0.0/8</authorizedAddresses>",
@@ -87,26 +109,26 @@ final class RelayWorkingDirectory implements AutoCloseable {
      * same host as fallback gateway); while nothing listens there, the mail waits in
      * {@value #DELIVERY_QUEUE} and is retried every {@code delay}.
      */
-    RelayWorkingDirectory withGateway(int port, String delay) {
+    public RelayWorkingDirectory withGateway(int port, String delay) {
         return withRoutes(REMOTE_DOMAIN + "=127.0.0.1:" + port)
             .withFallbackGateway(port)
             .withRetryDelay(delay);
     }
 
     /** Replaces the profile's fallback gateway (the local retry host) by {@code 127.0.0.1:port}. */
-    RelayWorkingDirectory withFallbackGateway(int port) {
+    public RelayWorkingDirectory withFallbackGateway(int port) {
         return edit("mailetcontainer.xml", EDGE_FALLBACK,
             "<fallbackGateways>127.0.0.1:" + port + "</fallbackGateways>");
     }
 
     /** Sets the one-shot mailet's static routes, {@code domain=host:port[,...][;...]}. */
-    RelayWorkingDirectory withRoutes(String routes) {
+    public RelayWorkingDirectory withRoutes(String routes) {
         return edit("mailetcontainer.xml", EDGE_FALLBACK, "<routes>" + routes + "</routes>\n"
             + "                " + EDGE_FALLBACK);
     }
 
     /** A mail that every host refused is retried after {@code delay}, without doubling. */
-    RelayWorkingDirectory withRetryDelay(String delay) {
+    public RelayWorkingDirectory withRetryDelay(String delay) {
         return edit("mailetcontainer.xml", "<retryDelay>1m</retryDelay>", "<retryDelay>" + delay + "</retryDelay>")
             .edit("mailetcontainer.xml", "<maxRetryDelay>1h</maxRetryDelay>",
                 "<maxRetryDelay>" + delay + "</maxRetryDelay>");
@@ -127,7 +149,40 @@ final class RelayWorkingDirectory implements AutoCloseable {
                 CAPACITY_HOOK.replace("/>", "><directory>" + spool + "</directory></handler>"));
     }
 
-    RelayWorkingDirectory edit(String file, String expected, String replacement) {
+    /**
+     * Moves the spool to {@code directory} with a size cap of {@code maxSize} (e.g. "4M"), in both
+     * files that name it; the directory is created.
+     */
+    public RelayWorkingDirectory withSpoolAt(Path directory, String maxSize) {
+        String configured = spool.toString();
+        edit("ramspool.properties", "directory=" + configured, "directory=" + directory)
+            .edit("ramspool.properties", "maxSize=512M", "maxSize=" + maxSize)
+            .edit("mailrepositorystore.xml", "<directory>" + configured + "</directory>",
+                "<directory>" + directory + "</directory>")
+            .edit("mailrepositorystore.xml", "<maxSize>512M</maxSize>", "<maxSize>" + maxSize + "</maxSize>");
+        if (!directory.equals(spool)) {
+            deleteRecursively(spool);
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        spool = directory;
+        return this;
+    }
+
+    /** Writes {@code conf/ramspool-dump.properties}: dump, reload and checkpoint settings. */
+    public RelayWorkingDirectory withDumpSettings(String properties) {
+        try {
+            Files.writeString(root.resolve("conf/ramspool-dump.properties"), properties, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public RelayWorkingDirectory edit(String file, String expected, String replacement) {
         Path path = root.resolve("conf").resolve(file);
         try {
             String content = Files.readString(path, StandardCharsets.UTF_8);
@@ -139,23 +194,23 @@ final class RelayWorkingDirectory implements AutoCloseable {
         return this;
     }
 
-    Path getRoot() {
+    public Path getRoot() {
         return root;
     }
 
-    Path getSpool() {
+    public Path getSpool() {
         return spool;
     }
 
-    int getSmtpPort() {
+    public int getSmtpPort() {
         return smtpPort;
     }
 
-    int getWebadminPort() {
+    public int getWebadminPort() {
         return webadminPort;
     }
 
-    int getJmxPort() {
+    public int getJmxPort() {
         return jmxPort;
     }
 
@@ -165,7 +220,7 @@ final class RelayWorkingDirectory implements AutoCloseable {
         deleteRecursively(spool);
     }
 
-    static void deleteRecursively(Path directory) {
+    public static void deleteRecursively(Path directory) {
         if (!Files.exists(directory)) {
             return;
         }
@@ -183,7 +238,7 @@ final class RelayWorkingDirectory implements AutoCloseable {
      * relay tries it: a connection to a closed ephemeral port on loopback can pick that very port
      * as its source and connect to itself, which then looks like a gateway that never answers.
      */
-    static int freeGatewayPort() {
+    public static int freeGatewayPort() {
         for (int attempt = 0; attempt < 100; attempt++) {
             int port = 20_000 + RANDOM.nextInt(12_000);
             try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
@@ -195,7 +250,7 @@ final class RelayWorkingDirectory implements AutoCloseable {
         throw new IllegalStateException("no free port found between 20000 and 32000");
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

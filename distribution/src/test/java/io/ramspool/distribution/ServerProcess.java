@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /** A James server in a JVM of its own, started from a working directory, for restart and crash tests. */
-final class ServerProcess implements AutoCloseable {
-    static final String RELAY_MAIN = "io.ramspool.distribution.RamspoolRelayMain";
-    static final String STOCK_MEMORY_MAIN = "org.apache.james.MemoryJamesServerMain";
+public final class ServerProcess implements AutoCloseable {
+    public static final String RELAY_MAIN = "io.ramspool.distribution.RamspoolRelayMain";
+    public static final String STOCK_MEMORY_MAIN = "org.apache.james.MemoryJamesServerMain";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
@@ -30,7 +30,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts our launcher with this test's classpath. */
-    static ServerProcess startRelay(Path workingDirectory) {
+    public static ServerProcess startRelay(Path workingDirectory) {
         return start(workingDirectory, RELAY_MAIN, System.getProperty("java.class.path"));
     }
 
@@ -69,7 +69,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Waits until the server's log says it started; fails with the log tail when it exits first. */
-    ServerProcess awaitStarted(Path workingDirectory, String startedLine) {
+    public ServerProcess awaitStarted(Path workingDirectory, String startedLine) {
         Path log = workingDirectory.resolve("logs/james.log");
         Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
@@ -90,18 +90,18 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Sends SIGTERM and waits for the JVM to finish its shutdown hooks. */
-    void stop() {
+    public void stop() {
         process.destroy();
         waitForExit();
     }
 
     /** Sends SIGKILL: no shutdown hook, no clean close of the spool. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitForExit();
     }
 
-    int waitForExit() {
+    public int waitForExit() {
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
@@ -114,11 +114,15 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    long getPid() {
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long getPid() {
         return process.pid();
     }
 
-    String getOutput() {
+    public String getOutput() {
         try {
             return Files.readString(output);
         } catch (IOException e) {

@@ -9,9 +9,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
-/** A plain SMTP client for tests: one command, one reply, and a choice of local address. */
-final class SmtpDialogue implements AutoCloseable {
+/**
+ * A plain SMTP client for tests: one command, one reply, and a choice of local address. The fault
+ * suite also writes raw bytes through it (bare LF, NUL, pipelined bursts) and reads replies on its own.
+ */
+public final class SmtpDialogue implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 30_000;
 
     private final Socket socket;
@@ -25,7 +29,7 @@ final class SmtpDialogue implements AutoCloseable {
     }
 
     /** Connects from {@code localAddress} to 127.0.0.1:port, reads the greeting and says EHLO. */
-    static SmtpDialogue connect(String localAddress, int port) {
+    public static SmtpDialogue connect(String localAddress, int port) {
         try {
             Socket socket = new Socket();
             socket.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
@@ -41,7 +45,7 @@ final class SmtpDialogue implements AutoCloseable {
     }
 
     /** Sends one command line and returns the last line of the reply, e.g. "250 2.1.0 Sender OK". */
-    String command(String line) {
+    public String command(String line) {
         try {
             out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -52,7 +56,7 @@ final class SmtpDialogue implements AutoCloseable {
     }
 
     /** Sends a whole mail on this connection; returns the reply to the final dot. */
-    String send(String from, String to, String message) {
+    public String send(String from, String to, String message) {
         expectOk(command("MAIL FROM:<" + from + ">"));
         expectOk(command("RCPT TO:<" + to + ">"));
         String dataReply = command("DATA");
@@ -69,6 +73,35 @@ final class SmtpDialogue implements AutoCloseable {
         }
     }
 
+    /** How long a read waits for the server before it fails; 30 s unless set. */
+    public SmtpDialogue withReadTimeout(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Writes {@code bytes} as they are, without waiting for a reply. */
+    public void write(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads one reply and returns its last line; fails when the server closed the connection. */
+    public String reply() {
+        try {
+            return readReply();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private String readReply() throws IOException {
         String line = in.readLine();
         while (line != null && line.length() > 3 && line.charAt(3) == '-') {
@@ -78,6 +111,15 @@ final class SmtpDialogue implements AutoCloseable {
             throw new IOException("connection closed by the server");
         }
         return line;
+    }
+
+    /** Closes the connection at once, without QUIT: a client that vanishes. */
+    public void abort() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // The connection is gone either way, which is what the caller wants.
+        }
     }
 
     @Override

@@ -12,17 +12,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** A small client of James's webadmin API for tests. */
-final class Webadmin {
+public final class Webadmin {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
-    Webadmin(int port) {
+    public Webadmin(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    HttpResponse<String> request(String method, String path, String body) {
+    public HttpResponse<String> request(String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -38,21 +38,21 @@ final class Webadmin {
         }
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return request("GET", path, null);
     }
 
-    JsonNode getJson(String path) {
+    public JsonNode getJson(String path) {
         return parse(get(path).body());
     }
 
     /** Waits for the task that a webadmin call started and returns its final state. */
-    JsonNode awaitTask(HttpResponse<String> started) {
+    public JsonNode awaitTask(HttpResponse<String> started) {
         String taskId = parse(started.body()).get("taskId").asText();
         return getJson("/tasks/" + taskId + "/await");
     }
 
-    static JsonNode parse(String body) {
+    public static JsonNode parse(String body) {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {

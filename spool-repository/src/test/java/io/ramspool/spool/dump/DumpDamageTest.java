@@ -141,6 +141,21 @@ class DumpDamageTest {
     }
 
     @Test
+    void manifestWithBytesThatAreNotUtf8ShouldBeReportedAndEveryEntryRestored() throws Exception {
+        Path manifest = dump.resolve(DumpManifest.FILE_NAME);
+        // Each invalid byte decodes to U+FFFD, three bytes once encoded again: more than the end line holds.
+        for (int offset = 40; offset < 56; offset++) {
+            writeByte(manifest, offset, 0xFF);
+        }
+
+        ReloadReport report = SpoolDumps.reloadIfEmpty(options, dumpDir);
+
+        assertThat(report.getManifestProblem()).get().asString().contains("checksum mismatch");
+        assertThat(report.getImported()).isEqualTo(MAILS);
+        assertThat(storeEntries()).isEqualTo(MAILS);
+    }
+
+    @Test
     void missingEntryShouldBeCountedWithAReasonFileInTheQuarantine() throws Exception {
         Path victim = entryFiles().get(7);
         Files.delete(victim);

@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -140,7 +141,9 @@ public final class DumpManifest {
 
     private static void checkChecksum(Path file, String text, byte[] bytes, int endLine)
             throws CorruptManifestException {
-        int covered = text.substring(0, endLine).getBytes(StandardCharsets.UTF_8).length;
+        // Counted in the raw bytes: re-encoding the decoded text would turn each invalid UTF-8 byte
+        // of a damaged manifest into three and point past the end of the file.
+        int covered = lastIndexOf(bytes, ('\n' + END).getBytes(StandardCharsets.US_ASCII)) + 1;
         String storedHex = text.substring(endLine + END.length(), text.length() - 1).trim();
         int computed = crc32c(bytes, covered);
         if (!storedHex.equals(String.format("%08x", computed))) {
@@ -205,6 +208,15 @@ public final class DumpManifest {
             throw new CorruptManifestException(file, "line " + lineNumber + ": bad number '" + abbreviate(value)
                 + "'");
         }
+    }
+
+    private static int lastIndexOf(byte[] bytes, byte[] wanted) {
+        for (int start = bytes.length - wanted.length; start >= 0; start--) {
+            if (Arrays.equals(bytes, start, start + wanted.length, wanted, 0, wanted.length)) {
+                return start;
+            }
+        }
+        return -1;
     }
 
     private static int crc32c(byte[] bytes, int length) {
