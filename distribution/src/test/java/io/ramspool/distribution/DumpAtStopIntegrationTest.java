@@ -27,7 +27,6 @@ import com.google.common.base.Strings;
  */
 class DumpAtStopIntegrationTest {
     private static final String STARTED = "ramspool relay started";
-    private static final Pattern STARTS = Pattern.compile(Pattern.quote(STARTED));
     private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*(<[^>]+>)");
     private static final int MAILS = 20;
     private static final int LARGE_BODY = 1024 * 1024;
@@ -39,7 +38,6 @@ class DumpAtStopIntegrationTest {
     private RelayWorkingDirectory workingDirectory;
     /** Not GreenMail: GreenMail 1.6 answers 503 to RCPT after a null reverse-path. */
     private RecordingSmtpServer gateway;
-    private int starts;
 
     @BeforeEach
     void createWorkingDirectory() {
@@ -122,28 +120,7 @@ class DumpAtStopIntegrationTest {
     }
 
     private ServerProcess startRelay() {
-        ServerProcess relay = ServerProcess.startRelay(workingDirectory.getRoot());
-        starts++;
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (ProcessHandle.of(relay.getPid()).map(ProcessHandle::isAlive).orElse(false)) {
-                return startCount() >= starts;
-            }
-            throw new IllegalStateException("relay exited: " + relay.getOutput());
-        });
-        return relay;
-    }
-
-    private int startCount() throws IOException {
-        Path log = workingDirectory.getRoot().resolve("logs/james.log");
-        if (!Files.exists(log)) {
-            return 0;
-        }
-        Matcher matcher = STARTS.matcher(Files.readString(log));
-        int count = 0;
-        while (matcher.find()) {
-            count++;
-        }
-        return count;
+        return ServerProcess.startRelay(workingDirectory.getRoot()).awaitStarted(workingDirectory.getRoot(), STARTED);
     }
 
     /** Every fifth mail has the null sender, every seventh a 1 MiB body. */

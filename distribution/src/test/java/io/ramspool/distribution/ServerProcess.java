@@ -3,6 +3,7 @@ package io.ramspool.distribution;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +24,13 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
     private final Path output;
+    /** Size of logs/james.log when this process started: earlier runs in the same directory wrote what is before. */
+    private final long logOffset;
 
-    private ServerProcess(Process process, Path output) {
+    private ServerProcess(Process process, Path output, long logOffset) {
         this.process = process;
         this.output = output;
+        this.logOffset = logOffset;
     }
 
     /** Starts our launcher with this test's classpath. */
@@ -57,12 +61,14 @@ public final class ServerProcess implements AutoCloseable {
             "-cp", classpath, mainClass));
         Path output = workingDirectory.resolve("console-" + System.nanoTime() + ".log");
         try {
+            Path log = workingDirectory.resolve("logs/james.log");
+            long logOffset = Files.exists(log) ? Files.size(log) : 0;
             Process process = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
-            return new ServerProcess(process, output);
+            return new ServerProcess(process, output, logOffset);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,9 +82,16 @@ public final class ServerProcess implements AutoCloseable {
                 throw new IllegalStateException("server exited with " + process.exitValue() + ": " + getOutput()
                     + "\nlog tail: " + tail(log));
             }
-            return Files.exists(log) && Files.readString(log).contains(startedLine);
+            return Files.exists(log) && logOfThisRun(log).contains(startedLine);
         });
         return this;
+    }
+
+    /** What this process wrote to the log, so that a restart in the same directory waits for its own line. */
+    private String logOfThisRun(Path log) throws IOException {
+        byte[] content = Files.readAllBytes(log);
+        int from = (int) Math.min(logOffset, content.length);
+        return new String(content, from, content.length - from, StandardCharsets.UTF_8);
     }
 
     private static String tail(Path log) throws IOException {
