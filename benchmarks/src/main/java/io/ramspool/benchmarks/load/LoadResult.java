@@ -1,0 +1,62 @@
+package io.ramspool.benchmarks.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The figures of one round on one target. {@code seconds} runs from the first MAIL command to
+ * the last mail at the sink; {@code acceptSeconds} from the first MAIL command to the last 250.
+ * Latencies run from the 250 that ended a mail's DATA to its arrival at the sink. A mail is
+ * delivered when the sink got it at least once, lost when the target accepted it but the sink
+ * never got it, refused when the target did not accept it.
+ */
+public record LoadResult(String experiment, String target, int round, LoadPlan plan, double seconds,
+                         double acceptSeconds, int accepted, int delivered, int duplicates, int stray,
+                         Percentiles latency, int sinkConnections) {
+    static final List<String> COLUMNS = List.of("target", "round", "messages", "sessions", "size_mix", "seconds",
+        "msg_per_s", "p50_ms", "p90_ms", "p99_ms", "delivered", "lost", "refused", "duplicates", "accepted_per_s",
+        "sink_connections");
+
+    public double getMessagesPerSecond() {
+        return seconds > 0 ? delivered / seconds : 0;
+    }
+
+    public double getAcceptedPerSecond() {
+        return acceptSeconds > 0 ? accepted / acceptSeconds : 0;
+    }
+
+    public int getLost() {
+        return accepted - delivered;
+    }
+
+    public int getRefused() {
+        return plan.messages() - accepted;
+    }
+
+    /** The fields of {@link #COLUMNS}, numbers with a dot for decimals. */
+    List<String> toCsvRow() {
+        List<String> row = new ArrayList<>(List.of(target, Integer.toString(round),
+            Integer.toString(plan.messages()), Integer.toString(plan.sessions()), plan.sizeMix().getLabel(),
+            format("%.3f", seconds), format("%.1f", getMessagesPerSecond())));
+        row.addAll(List.of(format("%.1f", latency.p50Millis()), format("%.1f", latency.p90Millis()),
+            format("%.1f", latency.p99Millis()), Integer.toString(delivered), Integer.toString(getLost()),
+            Integer.toString(getRefused()), Integer.toString(duplicates), format("%.1f", getAcceptedPerSecond()),
+            Integer.toString(sinkConnections)));
+        return row;
+    }
+
+    /** One line for the console. */
+    String toLine() {
+        return String.format(Locale.ROOT,
+            "%-11s %-15s round %d: %6d mails %2d sessions %-8s %7.2f s %8.1f msg/s p50 %7.1f p90 %7.1f p99 %7.1f ms"
+                + " delivered %d lost %d refused %d duplicates %d",
+            experiment, target, round, plan.messages(), plan.sessions(), plan.sizeMix().getLabel(), seconds,
+            getMessagesPerSecond(), latency.p50Millis(), latency.p90Millis(), latency.p99Millis(), delivered,
+            getLost(), getRefused(), duplicates);
+    }
+
+    static String format(String pattern, double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, pattern, value);
+    }
+}
