@@ -37,6 +37,7 @@ final class JfrSummary {
     private final Map<String, Long> selfSamples = new HashMap<>();
     private final Map<String, Long> inclusiveSamples = new HashMap<>();
     private final Map<String, Long> componentSamples = new HashMap<>();
+    private final Map<String, Long> libraryCallers = new HashMap<>();
     private final Map<String, Long> threadSamples = new HashMap<>();
     private final Map<String, Long> allocationWeights = new HashMap<>();
     private long samples;
@@ -84,10 +85,14 @@ final class JfrSummary {
         selfSamples.merge(name(frames.get(0).getMethod()), 1L, Long::sum);
         Set<String> seen = new HashSet<>();
         frames.stream()
-            .filter(frame -> OWN_PREFIXES.stream().anyMatch(frame.getMethod().getType().getName()::startsWith))
+            .filter(JfrSummary::isOwn)
             .forEach(frame -> seen.add(name(frame.getMethod())));
         seen.forEach(method -> inclusiveSamples.merge(method, 1L, Long::sum));
-        componentSamples.merge(component(frames), 1L, Long::sum);
+        String component = component(frames);
+        componentSamples.merge(component, 1L, Long::sum);
+        if (OWN_PREFIXES.stream().noneMatch(prefix -> component.startsWith(prefix.substring(0, prefix.length() - 1)))) {
+            libraryCallers.merge(component + "  <-  " + firstOwnFrame(frames), 1L, Long::sum);
+        }
         String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
         threadSamples.merge(threadGroup(thread), 1L, Long::sum);
     }
@@ -134,6 +139,21 @@ final class JfrSummary {
         return String.join(".", Arrays.copyOf(parts, Math.min(count, parts.length)));
     }
 
+    /** The ramspool or James method nearest the top of the stack: who asked a library for the work. */
+    private static String firstOwnFrame(List<RecordedFrame> frames) {
+        return frames.stream()
+            .filter(JfrSummary::isOwn)
+            .findFirst()
+            .map(frame -> name(frame.getMethod()))
+            .orElse("no ramspool or James frame");
+    }
+
+    /** A frame of ramspool's or James's code, lambda shims left out (their names change every run). */
+    private static boolean isOwn(RecordedFrame frame) {
+        String type = frame.getMethod().getType().getName();
+        return OWN_PREFIXES.stream().anyMatch(type::startsWith) && !type.contains("$$Lambda");
+    }
+
     /** Thread names without their numbers, so a pool's threads count together. */
     static String threadGroup(String thread) {
         return thread.replaceAll("[0-9]+", "N");
@@ -146,6 +166,8 @@ final class JfrSummary {
             + "machine total %.0f %%; %d GC pauses, %d ms in total%n", samples, percent(jvmCpuSum),
             percent(machineCpuSum), gcPauses, gcPauseTotal.toMillis()));
         appendTop(text, "Components (first non-JDK frame from the top)", componentSamples, samples);
+        appendTop(text, "Library and JDK work, by the ramspool or James method that asked for it", libraryCallers,
+            samples);
         appendTop(text, "Threads", threadSamples, samples);
         appendTop(text, "Hot methods, self (top of stack)", selfSamples, samples);
         appendTop(text, "Hot methods of ramspool and James, inclusive (anywhere on the stack)", inclusiveSamples,
