@@ -42,10 +42,19 @@ final class PostfixTarget implements LoadTarget {
 
     PostfixTarget(Path root, boolean queueOnTmpfs, int sinkPort) {
         this.root = root;
-        this.queue = queueOnTmpfs ? Paths.get("/dev/shm", "ramspool-bench-postfix-" + UUID.randomUUID())
-            : root.resolve("queue");
+        this.queue = queueDirectory(queueOnTmpfs);
         this.sinkPort = sinkPort;
         writeConfiguration();
+    }
+
+    /**
+     * A short path: Postfix's sockets live in the queue directory and a Unix socket's path is
+     * limited to about 100 bytes, which a queue inside the work directory easily exceeds. On disk,
+     * /var/tmp is used (same disk as the work directory here; see the report's conditions).
+     */
+    private static Path queueDirectory(boolean onTmpfs) {
+        String name = "rsb-postfix-" + UUID.randomUUID().toString().substring(0, 8);
+        return onTmpfs ? Paths.get("/dev/shm", name) : Paths.get("/var/tmp", name);
     }
 
     /** Why Postfix cannot run here, if it cannot: not installed, or not root. */

@@ -21,6 +21,7 @@ final class RoundRunner {
     private final Path workDirectory;
     private final Duration timeout;
     private final Duration quietPeriod;
+    private volatile LoadTarget current;
 
     RoundRunner(TargetFactory factory, SinkSmtpServer sink, Path workDirectory, Duration timeout,
                 Duration quietPeriod) {
@@ -29,6 +30,15 @@ final class RoundRunner {
         this.workDirectory = workDirectory;
         this.timeout = timeout;
         this.quietPeriod = quietPeriod;
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stopCurrent, "load-benchmark-stop"));
+    }
+
+    /** Stops the target of a round cut short (Ctrl-C, kill), so that no server outlives the harness. */
+    private void stopCurrent() {
+        LoadTarget target = current;
+        if (target != null) {
+            target.close();
+        }
     }
 
     /**
@@ -39,7 +49,24 @@ final class RoundRunner {
         Path root = workDirectory.resolve(experiment)
             .resolve(kind.getLabel() + "-" + plan.sessions() + "s-" + plan.sizeMix().getLabel().replace(',', '_')
                 .replace(':', 'x') + "-r" + round + "-" + System.currentTimeMillis());
-        try (LoadTarget target = factory.create(kind, root)) {
+        try {
+            LoadResult result = runOn(factory.create(kind, root), experiment, kind, round, plan, hook);
+            System.out.println(result.toLine());
+            return Optional.of(result);
+        } catch (RuntimeException e) {
+            String where = String.valueOf(e.getMessage()).contains(root.toString()) ? "" : " (see " + root + ")";
+            System.out.printf("%-11s %-15s round %d: FAILED, no result: %s%s%n", experiment, kind.getLabel(), round,
+                e.getMessage(), where);
+            return Optional.empty();
+        } finally {
+            current = null;
+        }
+    }
+
+    private LoadResult runOn(LoadTarget prepared, String experiment, TargetKind kind, int round, LoadPlan plan,
+                             MeasureHook hook) {
+        current = prepared;
+        try (LoadTarget target = prepared) {
             target.start();
             SmtpLoadClient client = new SmtpLoadClient(target.getSmtpPort(), plan.sizeMix()::sizeOf);
             if (plan.warmup() > 0) {
@@ -48,13 +75,7 @@ final class RoundRunner {
             hook.beforeMeasure(target);
             LoadResult result = measure(experiment, kind, round, plan, client);
             hook.afterMeasure(target);
-            System.out.println(result.toLine());
-            return Optional.of(result);
-        } catch (RuntimeException e) {
-            String where = String.valueOf(e.getMessage()).contains(root.toString()) ? "" : " (see " + root + ")";
-            System.out.printf("%-11s %-15s round %d: FAILED, no result: %s%s%n", experiment, kind.getLabel(), round,
-                e.getMessage(), where);
-            return Optional.empty();
+            return result;
         }
     }
 
