@@ -15,9 +15,12 @@ final class ChartData {
     record Series(String name, List<Double> values) {
     }
 
-    /** A panel of lines over categorical x positions, with a linear or logarithmic y axis. */
+    /**
+     * A panel of lines with a linear or logarithmic y axis. The x labels are evenly spaced
+     * categories, or, when {@code numericX}, numbers placed in proportion on a linear axis from 0.
+     */
     record Lines(String title, String xTitle, String yTitle, List<String> xLabels, List<Series> series,
-                 boolean logarithmic) {
+                 boolean logarithmic, boolean numericX) {
         boolean isEmpty() {
             return series.isEmpty() || xLabels.isEmpty();
         }

@@ -27,6 +27,9 @@ import io.ramspool.benchmarks.relay.SinkSmtpServer;
  *       measured batch, summarised.</li>
  * </ul>
  *
+ * {@code --phases replot} runs nothing and draws the chart again from the CSV files of
+ * {@code --work-dir}.
+ *
  * Every round starts a fresh server. Results go to {@code --work-dir}: {@code comparison.csv},
  * {@code scaling.csv}, {@code reload-cost.csv}, {@code load-benchmark.png}, {@code summary.md},
  * {@code profile/}. Options: see {@link LoadOptions} and {@code benchmarks/run-load-benchmark.sh}.
@@ -35,6 +38,7 @@ public final class LoadBenchmark {
     static final String COMPARISON = "comparison";
     static final String CONCURRENCY = "concurrency";
     static final String SIZE = "size";
+    static final String REPLOT = "replot";
 
     private final LoadOptions options;
     private final TargetFactory factory;
@@ -65,6 +69,10 @@ public final class LoadBenchmark {
     }
 
     private static void run(LoadOptions options) {
+        if (options.hasPhase(REPLOT)) {
+            replot(options);
+            return;
+        }
         try (SinkSmtpServer sink = SinkSmtpServer.start(options.getInt("sink-greeting-delay-ms"))) {
             LoadBenchmark benchmark = new LoadBenchmark(options, sink);
             benchmark.run.setMachineBefore(MachineInfo.capture(benchmark.workDirectory));
@@ -74,6 +82,23 @@ public final class LoadBenchmark {
             benchmark.run.setLoadAfter(MachineInfo.readLoadAverage());
             benchmark.writeOutputs();
         }
+    }
+
+    /** Draws the chart again from the CSV files of an earlier run in {@code --work-dir}. */
+    private static void replot(LoadOptions options) {
+        Path work = options.getPath("work-dir");
+        List<LoadResult> comparison = CsvTable.read(work.resolve("comparison.csv")).stream()
+            .map(row -> LoadResult.fromCsvRow(COMPARISON, row))
+            .toList();
+        LoadPlan plan = comparison.isEmpty() ? comparisonPlan(options) : comparison.get(0).plan();
+        LoadRun run = new LoadRun(options, plan);
+        comparison.forEach(run::addComparison);
+        CsvTable.read(work.resolve("scaling.csv"))
+            .forEach(row -> run.addScaling(LoadResult.fromCsvRow(row.get("experiment"), row)));
+        run.setReload(CsvTable.read(work.resolve("reload-cost.csv")).stream().map(ReloadResult::fromCsvRow).toList());
+        Path chart = work.resolve("load-benchmark.png");
+        LoadChart.write(chart, run.chartTitle(), run.comparisonBars(), run.linePanels());
+        System.out.println("Drawn again from the CSV files: " + chart);
     }
 
     private static LoadPlan comparisonPlan(LoadOptions options) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
+import java.util.function.IntUnaryOperator;
 
 import javax.imageio.ImageIO;
 
@@ -105,7 +106,9 @@ final class LoadChart {
             graphics.fillOval(left + slot / 2 - 4, y(plot, axis, point) - 4, 8, 8);
         }
         graphics.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-        centre(String.format(Locale.ROOT, "%.0f", bar.value()), left + slot / 2, top - 8);
+        double highest = bar.points().stream().mapToDouble(Double::doubleValue).max().orElse(bar.value());
+        centre(String.format(Locale.ROOT, "%.0f", bar.value()), left + slot / 2,
+            Math.min(top, y(plot, axis, highest)) - 10);
         graphics.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         centre(bar.label(), left + slot / 2, plot.y + plot.height + 22);
     }
@@ -118,20 +121,31 @@ final class LoadChart {
             .filter(value -> !value.isNaN() && value > 0).mapToDouble(Double::doubleValue).min().orElse(1);
         Axis axis = lines.logarithmic() ? Axis.logarithmic(min, max) : Axis.linear(max);
         drawFrame(panel, plot, lines.title(), lines.xTitle(), lines.yTitle(), axis);
-        int step = plot.width / Math.max(1, lines.xLabels().size());
+        IntUnaryOperator xOf = xPositions(plot, lines);
         graphics.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         graphics.setColor(Color.BLACK);
         for (int i = 0; i < lines.xLabels().size(); i++) {
-            centre(lines.xLabels().get(i), plot.x + step / 2 + i * step, plot.y + plot.height + 22);
+            centre(lines.xLabels().get(i), xOf.applyAsInt(i), plot.y + plot.height + 22);
         }
         for (int i = 0; i < lines.series().size(); i++) {
             Color colour = colour(lines.series().get(i).name(), i);
-            drawSeries(plot, axis, step, lines.series().get(i), colour);
+            drawSeries(plot, axis, xOf, lines.series().get(i), colour);
             drawLegend(plot, i, lines.series().get(i).name(), colour);
         }
     }
 
-    private void drawSeries(Rectangle plot, Axis axis, int step, Series series, Color colour) {
+    /** The x pixel of the i-th label: evenly spaced categories, or in proportion to its number from 0. */
+    private static IntUnaryOperator xPositions(Rectangle plot, Lines lines) {
+        int count = Math.max(1, lines.xLabels().size());
+        if (!lines.numericX()) {
+            int step = plot.width / count;
+            return i -> plot.x + step / 2 + i * step;
+        }
+        double max = lines.xLabels().stream().mapToDouble(Double::parseDouble).max().orElse(1) * 1.05;
+        return i -> plot.x + (int) Math.round(Double.parseDouble(lines.xLabels().get(i)) / max * plot.width);
+    }
+
+    private void drawSeries(Rectangle plot, Axis axis, IntUnaryOperator xOf, Series series, Color colour) {
         graphics.setColor(colour);
         graphics.setStroke(new BasicStroke(3));
         Path2D line = new Path2D.Double();
@@ -141,7 +155,7 @@ final class LoadChart {
             if (Double.isNaN(value)) {
                 continue;
             }
-            int x = plot.x + step / 2 + i * step;
+            int x = xOf.applyAsInt(i);
             int y = y(plot, axis, value);
             graphics.fillOval(x - 5, y - 5, 10, 10);
             if (started) {

@@ -3,6 +3,7 @@ package io.ramspool.benchmarks.load;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The figures of one round on one target. {@code seconds} runs from the first MAIL command to
@@ -44,6 +45,26 @@ public record LoadResult(String experiment, String target, int round, LoadPlan p
             Integer.toString(getRefused()), Integer.toString(duplicates), format("%.1f", getAcceptedPerSecond()),
             Integer.toString(sinkConnections)));
         return row;
+    }
+
+    /**
+     * A result read back from a row of {@link #COLUMNS}: what the CSV does not keep (mail of other
+     * batches, the warm-up) is 0, the accept time is recomputed from accepted_per_s.
+     */
+    static LoadResult fromCsvRow(String experiment, Map<String, String> row) {
+        int delivered = Integer.parseInt(row.get("delivered"));
+        int accepted = delivered + Integer.parseInt(row.get("lost"));
+        double acceptedPerSecond = number(row.get("accepted_per_s"));
+        LoadPlan plan = new LoadPlan(Integer.parseInt(row.get("messages")), Integer.parseInt(row.get("sessions")),
+            SizeMix.parse(row.get("size_mix")), 0);
+        return new LoadResult(experiment, row.get("target"), Integer.parseInt(row.get("round")), plan,
+            number(row.get("seconds")), acceptedPerSecond > 0 ? accepted / acceptedPerSecond : 0, accepted,
+            delivered, Integer.parseInt(row.get("duplicates")), 0, new Percentiles(number(row.get("p50_ms")),
+                number(row.get("p90_ms")), number(row.get("p99_ms"))), Integer.parseInt(row.get("sink_connections")));
+    }
+
+    private static double number(String field) {
+        return field.isEmpty() ? Double.NaN : Double.parseDouble(field);
     }
 
     /** One line for the console. */

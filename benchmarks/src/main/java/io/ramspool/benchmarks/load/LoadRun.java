@@ -195,13 +195,13 @@ final class LoadRun {
         return List.of(
             new Lines("msg/s against concurrent SMTP sessions (" + plan.sizeMix().getLabel() + " mails)",
                 "sessions", "msg/s", sessions, curve(LoadBenchmark.CONCURRENCY, sessions, LoadRun::sessionsOf),
-                false),
+                false, false),
             new Lines("msg/s against mail size (" + plan.sessions() + " sessions, log scale)", "mail size", "msg/s",
-                sizes, curve(LoadBenchmark.SIZE, sizes, LoadRun::sizeOf), true),
+                sizes, curve(LoadBenchmark.SIZE, sizes, LoadRun::sizeOf), true, false),
             new Lines("RAM spool dump and reload against spool size", "mails in the spool", "ms", spoolSizes,
                 List.of(reloadSeries("dump to disk", ReloadResult::dumpMillis),
                     reloadSeries("reload from dump", ReloadResult::reloadMillis),
-                    reloadSeries("open (recovery scan)", ReloadResult::openMillis)), false));
+                    reloadSeries("open (recovery scan)", ReloadResult::openMillis)), false, true));
     }
 
     private Series reloadSeries(String name, ToLongFunction<ReloadResult> millis) {

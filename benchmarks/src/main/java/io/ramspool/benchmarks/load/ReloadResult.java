@@ -2,6 +2,7 @@ package io.ramspool.benchmarks.load;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The cost of one spool size: filling the RAM spool, dumping it to disk, reloading the dump into
@@ -25,6 +26,13 @@ public record ReloadResult(int mails, long bytes, String sizeMix, long fillMilli
             Long.toString(dumpMillis), Long.toString(reloadMillis), Long.toString(openMillis),
             Long.toString(getRestartMillis()), Long.toString(imported),
             String.format(Locale.ROOT, "%.0f", getReloadMailsPerSecond()));
+    }
+
+    static ReloadResult fromCsvRow(Map<String, String> row) {
+        return new ReloadResult(Integer.parseInt(row.get("mails")), Long.parseLong(row.get("bytes")),
+            row.get("size_mix"), Long.parseLong(row.get("fill_ms")), Long.parseLong(row.get("dump_ms")),
+            Long.parseLong(row.get("reload_ms")), Long.parseLong(row.get("open_ms")),
+            Long.parseLong(row.get("imported")));
     }
 
     String toLine() {

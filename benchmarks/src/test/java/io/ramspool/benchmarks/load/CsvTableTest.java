@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,5 +81,31 @@ class CsvTableTest {
         testee.add(result.toCsvRow());
 
         assertThat(testee.toCsv()).endsWith("ramspool,1,100,8,\"1KiB:1,2KiB:1\",2.000,45.0,,,,90,10,0,0,100.0,4\r\n");
+    }
+
+    @Test
+    void readShouldGiveBackWhatWriteWroteWhenFieldsHoldCommasQuotesAndLineBreaks() {
+        CsvTable testee = new CsvTable(List.of("target", "size_mix", "note"));
+        testee.add(List.of("ramspool", "1KiB:70,10KiB:30", "said \"hi\"\non two lines"));
+        Path file = directory.resolve("round-trip.csv");
+        testee.write(file);
+
+        List<Map<String, String>> rows = CsvTable.read(file);
+
+        assertThat(rows).containsExactly(Map.of("target", "ramspool", "size_mix", "1KiB:70,10KiB:30",
+            "note", "said \"hi\"\non two lines"));
+    }
+
+    @Test
+    void loadResultShouldSurviveACsvRoundTripWhenRead() {
+        LoadPlan plan = new LoadPlan(1000, 8, SizeMix.parse("1k:1,2k:1"), 0);
+        LoadResult result = new LoadResult("size", "stock-memory", 2, plan, 4.0, 2.0, 1000, 998, 1, 0,
+            new Percentiles(1.5, 20.0, 300.0), 8);
+        CsvTable table = new CsvTable(LoadResult.COLUMNS);
+        table.add(result.toCsvRow());
+
+        LoadResult read = LoadResult.fromCsvRow("size", CsvTable.parse(table.toCsv()).get(0));
+
+        assertThat(read.toCsvRow()).isEqualTo(result.toCsvRow());
     }
 }
