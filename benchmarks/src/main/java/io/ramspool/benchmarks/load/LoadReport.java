@@ -54,16 +54,16 @@ final class LoadReport {
             plan.messages(), plan.sizeMix().getLabel(), plan.sessions(), plan.warmup()));
         line("");
         line("| target | rounds | msg/s (mean) | msg/s (min–max) | p50 ms | p90 ms | p99 ms | delivered | lost "
-            + "| ramspool ÷ target |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + "| server CPU ms/mail | server cores | ramspool ÷ target |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Optional<TargetSummary> ramspool = run.summaryOf(RAMSPOOL);
         for (TargetSummary summary : run.summaries()) {
-            line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f–%,.0f | %s | %s | %s | %d | %d | %s |",
+            line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f–%,.0f | %s | %s | %s | %d | %d | %s | %s | %s |",
                 summary.target(), summary.rounds(), summary.meanMessagesPerSecond(),
                 summary.minMessagesPerSecond(), summary.maxMessagesPerSecond(),
                 millis(summary.meanLatency().p50Millis()), millis(summary.meanLatency().p90Millis()),
                 millis(summary.meanLatency().p99Millis()), summary.delivered(), summary.lost(),
-                ratio(ramspool, summary)));
+                decimal(summary.meanCpuMillisPerMail()), decimal(summary.meanCores()), ratio(ramspool, summary)));
         }
         line("");
         appendRounds();
@@ -157,6 +157,10 @@ final class LoadReport {
     private static String ratio(Optional<TargetSummary> ramspool, TargetSummary summary) {
         return ramspool.map(base -> String.format(Locale.ROOT, "%.2f",
             base.meanMessagesPerSecond() / summary.meanMessagesPerSecond())).orElse("–");
+    }
+
+    private static String decimal(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
     }
 
     private static String millis(double value) {

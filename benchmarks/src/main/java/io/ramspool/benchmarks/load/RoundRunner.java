@@ -73,7 +73,7 @@ final class RoundRunner {
                 warmUp(client, plan);
             }
             hook.beforeMeasure(target);
-            LoadResult result = measure(experiment, kind, round, plan, client);
+            LoadResult result = measure(experiment, kind, round, plan, client, target.getPid());
             hook.afterMeasure(target);
             return result;
         }
@@ -98,17 +98,23 @@ final class RoundRunner {
         awaitDeliveries(report.getAccepted());
     }
 
-    private LoadResult measure(String experiment, TargetKind kind, int round, LoadPlan plan, SmtpLoadClient client) {
+    private LoadResult measure(String experiment, TargetKind kind, int round, LoadPlan plan, SmtpLoadClient client,
+                               long serverPid) {
         int batch = sink.startBatch(plan.messages());
+        Optional<Long> cpuBefore = ProcessCpu.treeTicks(serverPid);
         long start = System.nanoTime();
         SendReport report = client.send(batch, plan.messages(), plan.sessions());
         printSessionErrors(report);
         awaitDeliveries(report.getAccepted());
+        Optional<Long> cpuAfter = ProcessCpu.treeTicks(serverPid);
+        double cpuSeconds = cpuBefore.isPresent() && cpuAfter.isPresent()
+            ? (cpuAfter.get() - cpuBefore.get()) / ProcessCpu.TICKS_PER_SECOND : Double.NaN;
         long end = sink.getDelivered() > 0 ? sink.getLastReceivedNanos() : System.nanoTime();
         long acceptEnd = report.getAccepted() > 0 ? report.getLastAcceptedNanos() : end;
         return new LoadResult(experiment, kind.getLabel(), round, plan, (end - start) / 1e9,
             (acceptEnd - start) / 1e9, report.getAccepted(), sink.getDelivered(), sink.getDuplicates(),
-            sink.getStray(), Percentiles.ofNanos(latencies(report, plan.messages())), sink.getConnections());
+            sink.getStray(), Percentiles.ofNanos(latencies(report, plan.messages())), sink.getConnections(),
+            cpuSeconds);
     }
 
     /** Per delivered mail: from the 250 at the end of its DATA to its arrival at the sink. */

@@ -3,10 +3,13 @@ package io.ramspool.benchmarks.load;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
-/** The rounds of one target folded together: mean, lowest and highest msg/s, mean latencies, totals. */
+/**
+ * The rounds of one target folded together: mean, lowest and highest msg/s, mean latencies,
+ * totals, mean server CPU per mail and mean cores in use.
+ */
 record TargetSummary(String target, int rounds, double meanMessagesPerSecond, double minMessagesPerSecond,
                      double maxMessagesPerSecond, Percentiles meanLatency, long delivered, long lost,
-                     long refused) {
+                     long refused, double meanCpuMillisPerMail, double meanCores) {
 
     /** @param results the rounds of one target, at least one */
     static TargetSummary of(String target, List<LoadResult> results) {
@@ -18,7 +21,8 @@ record TargetSummary(String target, int rounds, double meanMessagesPerSecond, do
                 mean(results, result -> result.latency().p99Millis())),
             results.stream().mapToLong(LoadResult::delivered).sum(),
             results.stream().mapToLong(LoadResult::getLost).sum(),
-            results.stream().mapToLong(LoadResult::getRefused).sum());
+            results.stream().mapToLong(LoadResult::getRefused).sum(),
+            mean(results, LoadResult::getServerCpuMillisPerMail), mean(results, LoadResult::getServerCores));
     }
 
     private static double mean(List<LoadResult> results, ToDoubleFunction<LoadResult> value) {

@@ -75,12 +75,13 @@ class CsvTableTest {
     void loadResultRowShouldHaveAFieldPerColumnAndLeaveMissingLatenciesEmpty() {
         LoadPlan plan = new LoadPlan(100, 8, SizeMix.parse("1k:1,2k:1"), 0);
         LoadResult result = new LoadResult("comparison", "ramspool", 1, plan, 2.0, 1.0, 100, 90, 0, 0,
-            Percentiles.NONE, 4);
+            Percentiles.NONE, 4, 0.18);
         CsvTable testee = new CsvTable(LoadResult.COLUMNS);
 
         testee.add(result.toCsvRow());
 
-        assertThat(testee.toCsv()).endsWith("ramspool,1,100,8,\"1KiB:1,2KiB:1\",2.000,45.0,,,,90,10,0,0,100.0,4\r\n");
+        assertThat(testee.toCsv())
+            .endsWith("ramspool,1,100,8,\"1KiB:1,2KiB:1\",2.000,45.0,,,,90,10,0,0,100.0,4,2.000,0.09\r\n");
     }
 
     @Test
@@ -98,9 +99,9 @@ class CsvTableTest {
 
     @Test
     void loadResultShouldSurviveACsvRoundTripWhenRead() {
-        LoadPlan plan = new LoadPlan(1000, 8, SizeMix.parse("1k:1,2k:1"), 0);
-        LoadResult result = new LoadResult("size", "stock-memory", 2, plan, 4.0, 2.0, 1000, 998, 1, 0,
-            new Percentiles(1.5, 20.0, 300.0), 8);
+        LoadPlan plan = new LoadPlan(1004, 8, SizeMix.parse("1k:1,2k:1"), 0);
+        LoadResult result = new LoadResult("size", "stock-memory", 2, plan, 4.0, 2.0, 1002, 1000, 1, 0,
+            new Percentiles(1.5, 20.0, 300.0), 8, 1.5);
         CsvTable table = new CsvTable(LoadResult.COLUMNS);
         table.add(result.toCsvRow());
 
