@@ -34,7 +34,7 @@ import io.ramspool.benchmarks.load.ChartData.Series;
 final class LoadChart {
     private static final int PANEL_WIDTH = 800;
     private static final int PANEL_HEIGHT = 560;
-    private static final Rectangle INSETS = new Rectangle(90, 50, 30, 70);
+    private static final Rectangle INSETS = new Rectangle(90, 58, 30, 70);
     private static final List<Color> PALETTE = List.of(new Color(0xD62728), new Color(0x1F77B4),
         new Color(0x2CA02C), new Color(0x9467BD), new Color(0xFF7F0E), new Color(0x8C564B), new Color(0x17BECF),
         new Color(0x7F7F7F));
@@ -185,7 +185,7 @@ final class LoadChart {
         centre(title, panel.x + panel.width / 2, panel.y + 28);
         graphics.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
         centre(xTitle, plot.x + plot.width / 2, plot.y + plot.height + 48);
-        graphics.drawString(yTitle, panel.x + 8, plot.y - 12);
+        graphics.drawString(yTitle, panel.x + 8, plot.y - 8);
         for (double tick : axis.ticks()) {
             int y = y(plot, axis, tick);
             graphics.setColor(new Color(0xDDDDDD));

@@ -175,7 +175,7 @@ final class LoadRun {
     }
 
     String chartTitle() {
-        return String.format(Locale.ROOT, "msg/s, %d mails of %s over %d sessions (mean of rounds; dots: rounds)",
+        return String.format(Locale.ROOT, "msg/s: %d mails of %s, %d sessions (bars: mean, dots: rounds)",
             plan.messages(), plan.sizeMix().getLabel(), plan.sessions());
     }
 
