@@ -142,8 +142,8 @@ public final class RelayThroughputHarness {
      * {@link System#nanoTime()} at which the relay had accepted (250) the last of them.
      */
     private long sendAndAwait(SmtpLoadClient client, int count, RelayUnderTest relay) {
-        sink.reset(count);
-        client.send(count, integer("sessions"));
+        int batch = sink.startBatch(count);
+        client.send(batch, count, integer("sessions"));
         long accepted = System.nanoTime();
         long deadline = System.nanoTime() + integer("timeout-seconds") * 1_000_000_000L;
         while (sink.getReceived() < count) {

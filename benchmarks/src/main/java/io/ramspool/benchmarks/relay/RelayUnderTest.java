@@ -2,20 +2,13 @@ package io.ramspool.benchmarks.relay;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * One ramspool relay process for one benchmark round: the assembled archive's {@code lib/} and
@@ -23,16 +16,16 @@ import java.util.stream.Stream;
  * ports, a fresh spool under /dev/shm, JMX off, and the delivery mailet of the round. Every edit
  * checks that the text it replaces exists, so a profile change breaks the benchmark loudly.
  */
-final class RelayUnderTest implements AutoCloseable {
+public final class RelayUnderTest implements AutoCloseable {
     private static final String MAIN_CLASS = "io.ramspool.distribution.RamspoolRelayMain";
     private static final String STARTED_LINE = "ramspool relay started";
-    private static final long START_TIMEOUT_MILLIS = 120_000;
-    /** The whole one-shot mailet element; {@code (?s)} lets {@code .} cross lines. */
-    private static final String ONE_SHOT_MAILET =
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** The whole one-shot mailet element of the edge profile; {@code (?s)} lets {@code .} cross lines. */
+    public static final String ONE_SHOT_MAILET =
         "(?s)<mailet match=\"relay-allowed\" class=\"io\\.ramspool\\.mailets\\.OneShotRemoteDelivery\">.*?</mailet>";
 
     /** Which mailet delivers remote mail, both to the same sink. */
-    enum DeliveryMode {
+    public enum DeliveryMode {
         ONE_SHOT("one-shot"),
         STOCK("stock");
 
@@ -42,23 +35,23 @@ final class RelayUnderTest implements AutoCloseable {
             this.label = label;
         }
 
-        String getLabel() {
+        public String getLabel() {
             return label;
         }
     }
 
     private final Path relayHome;
-    private final Path root;
+    private final ProfileDirectory directory;
     private final Path spool;
     private final int smtpPort;
     private final List<String> jvmOptions;
-    private Process process;
+    private ServerProcess process;
 
-    private RelayUnderTest(Path relayHome, Path root, List<String> jvmOptions) {
+    private RelayUnderTest(Path relayHome, ProfileDirectory directory, List<String> jvmOptions) {
         this.relayHome = relayHome;
-        this.root = root;
+        this.directory = directory;
         this.spool = Paths.get("/dev/shm", "ramspool-bench-" + UUID.randomUUID());
-        this.smtpPort = freePort();
+        this.smtpPort = ServerProcess.freePort();
         this.jvmOptions = List.copyOf(jvmOptions);
     }
 
@@ -66,65 +59,67 @@ final class RelayUnderTest implements AutoCloseable {
      * Builds the working directory {@code root} for {@code mode}, delivering to 127.0.0.1:sinkPort with
      * {@code deliveryThreads} threads (and as many connections per host for the one-shot mailet).
      */
-    static RelayUnderTest prepare(Path relayHome, Path root, List<String> jvmOptions, DeliveryMode mode,
-                                  int sinkPort, int deliveryThreads) {
-        RelayUnderTest relay = new RelayUnderTest(relayHome, root, jvmOptions);
-        relay.copyProfile();
+    public static RelayUnderTest prepare(Path relayHome, Path root, List<String> jvmOptions, DeliveryMode mode,
+                                         int sinkPort, int deliveryThreads) {
+        ProfileDirectory directory = ProfileDirectory.copy(relayHome.resolve("profiles/edge"), root);
+        RelayUnderTest relay = new RelayUnderTest(relayHome, directory, jvmOptions);
+        relay.createSpool();
         relay.configureLoopback();
         if (mode == DeliveryMode.ONE_SHOT) {
             relay.configureOneShot(sinkPort, deliveryThreads);
         } else {
-            relay.configureStock(sinkPort, deliveryThreads);
+            directory.replace("mailetcontainer.xml", ONE_SHOT_MAILET, stockRemoteDelivery(sinkPort, deliveryThreads));
         }
         return relay;
     }
 
-    int getSmtpPort() {
+    public int getSmtpPort() {
         return smtpPort;
     }
 
-    Path getLog() {
-        return root.resolve("logs/james.log");
+    /** The relay's process id, once started. */
+    public long getPid() {
+        return process.getPid();
     }
 
-    private void copyProfile() {
-        Path profile = relayHome.resolve("profiles/edge");
+    public Path getLog() {
+        return directory.getLogs().resolve("james.log");
+    }
+
+    private void createSpool() {
         try {
-            Files.createDirectories(root.resolve("conf"));
-            Files.createDirectories(root.resolve("logs"));
             Files.createDirectories(spool);
-            try (Stream<Path> files = Files.list(profile)) {
-                for (Path file : files.toList()) {
-                    Files.copy(file, root.resolve("conf").resolve(file.getFileName()));
-                }
-            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy profile " + profile + " to " + root, e);
+            throw new UncheckedIOException("cannot create spool " + spool, e);
         }
     }
 
     private void configureLoopback() {
-        replace("smtpserver.xml", "<bind>[^<]*</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>");
-        replace("webadmin.properties", "(?m)^port=.*$", "port=" + freePort());
-        replace("jmx.properties", "(?m)^jmx\\.enabled=.*$", "jmx.enabled=false");
-        replace("ramspool.properties", "(?m)^directory=.*$", "directory=" + spool);
-        replace("mailrepositorystore.xml", "<directory>[^<]*</directory>", "<directory>" + spool + "</directory>");
+        directory.replace("smtpserver.xml", "<bind>[^<]*</bind>", "<bind>127.0.0.1:" + smtpPort + "</bind>");
+        directory.replace("webadmin.properties", "(?m)^port=.*$", "port=" + ServerProcess.freePort());
+        directory.replace("jmx.properties", "(?m)^jmx\\.enabled=.*$", "jmx.enabled=false");
+        directory.replace("ramspool.properties", "(?m)^directory=.*$", "directory=" + spool);
+        directory.replace("mailrepositorystore.xml", "<directory>[^<]*</directory>",
+            "<directory>" + spool + "</directory>");
     }
 
     private void configureOneShot(int sinkPort, int deliveryThreads) {
         String sink = "127.0.0.1:" + sinkPort;
         String domain = SmtpLoadClient.RECIPIENT.substring(SmtpLoadClient.RECIPIENT.indexOf('@') + 1);
-        replace("mailetcontainer.xml", "<fallbackGateways>[^<]*</fallbackGateways>",
+        directory.replace("mailetcontainer.xml", "<fallbackGateways>[^<]*</fallbackGateways>",
             "<routes>" + domain + "=" + sink + "</routes><fallbackGateways>" + sink + "</fallbackGateways>");
-        replace("mailetcontainer.xml", "<deliveryThreads>[^<]*</deliveryThreads>",
+        directory.replace("mailetcontainer.xml", "<deliveryThreads>[^<]*</deliveryThreads>",
             "<deliveryThreads>" + deliveryThreads + "</deliveryThreads>");
-        replace("mailetcontainer.xml", "<maxConnectionsPerHost>[^<]*</maxConnectionsPerHost>",
+        directory.replace("mailetcontainer.xml", "<maxConnectionsPerHost>[^<]*</maxConnectionsPerHost>",
             "<maxConnectionsPerHost>" + deliveryThreads + "</maxConnectionsPerHost>");
     }
 
-    /** James's RemoteDelivery as the edge profile configured it before the one-shot mailet, in gateway mode. */
-    private void configureStock(int sinkPort, int deliveryThreads) {
-        String stock = String.join("\n",
+    /**
+     * James's stock RemoteDelivery as the edge profile configured it before the one-shot mailet,
+     * in gateway mode towards 127.0.0.1:sinkPort: the mailet element for {@code mailetcontainer.xml}.
+     */
+    public static String stockRemoteDelivery(int sinkPort, int deliveryThreads) {
+        return String.join("\n",
             "<mailet match=\"relay-allowed\" class=\"RemoteDelivery\">",
             "    <outgoing>outgoing</outgoing>",
             "    <delayTime>5 * 1 minute, 3 * 10 minutes, 2 * 1 hour</delayTime>",
@@ -138,58 +133,21 @@ final class RelayUnderTest implements AutoCloseable {
             "    <gateway>127.0.0.1</gateway>",
             "    <gatewayPort>" + sinkPort + "</gatewayPort>",
             "</mailet>");
-        replace("mailetcontainer.xml", ONE_SHOT_MAILET, stock);
-    }
-
-    private void replace(String file, String regex, String replacement) {
-        Path path = root.resolve("conf").resolve(file);
-        try {
-            String content = Files.readString(path, StandardCharsets.UTF_8);
-            Matcher matcher = Pattern.compile(regex).matcher(content);
-            if (!matcher.find()) {
-                throw new IllegalStateException("profile file " + path + " has no match for " + regex);
-            }
-            Files.writeString(path, matcher.replaceAll(Matcher.quoteReplacement(replacement)), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot edit " + path, e);
-        }
     }
 
     /** Starts the relay with the archive's classpath, as bin/start.sh does, and waits for its start line. */
-    void start() {
+    public void start() {
+        Path root = directory.getRoot();
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-XX:+ExitOnOutOfMemoryError",
             "-Dworking.directory=" + root,
-            "-Dlogback.configurationFile=" + root.resolve("conf/logback.xml"),
-            "-Dramspool.log.dir=" + root.resolve("logs"),
+            "-Dlogback.configurationFile=" + directory.getConf().resolve("logback.xml"),
+            "-Dramspool.log.dir=" + directory.getLogs(),
             "-cp", relayHome.resolve("lib") + "/*", MAIN_CLASS));
-        try {
-            process = new ProcessBuilder(command)
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(root.resolve("logs/console.log").toFile())
-                .start();
-            awaitStarted();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the relay in " + root, e);
-        }
-    }
-
-    private void awaitStarted() throws IOException {
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
-        while (System.currentTimeMillis() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("relay exited with " + process.exitValue() + "; see " + root
-                    + "/logs");
-            }
-            if (Files.exists(getLog()) && Files.readString(getLog(), StandardCharsets.UTF_8).contains(STARTED_LINE)) {
-                return;
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("relay did not start within " + START_TIMEOUT_MILLIS + " ms; see " + root);
+        process = ServerProcess.start(command, root, directory.getLogs().resolve("console.log"), getLog(),
+            STARTED_LINE, START_TIMEOUT);
     }
 
     /** Stops the relay with SIGTERM (SIGKILL after 60 s) and deletes its spool. */
@@ -197,45 +155,14 @@ final class RelayUnderTest implements AutoCloseable {
     public void close() {
         try {
             if (process != null) {
-                process.destroy();
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor();
-                }
+                process.close();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            deleteRecursively(spool);
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete spool " + directory, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
+            ProfileDirectory.deleteRecursively(spool);
         }
     }
 
     static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        ServerProcess.sleep(millis);
     }
 }

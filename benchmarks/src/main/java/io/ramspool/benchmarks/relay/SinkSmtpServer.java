@@ -1,9 +1,7 @@
 package io.ramspool.benchmarks.relay;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -20,16 +18,20 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fast SMTP sink on loopback: accepts every mail, keeps nothing but counts, and for each mail
- * that carries an {@value #SENT_HEADER} header records how long it took from the client's send
- * to the final dot here. One thread per connection; a relay reusing connections shows as few
- * connections for many mails. It offers PIPELINING and, as RFC 2920 asks, sends the answers to a
- * group of pipelined commands together once it has read the whole group. Thread-safe.
+ * A fast SMTP sink on loopback: accepts every mail and keeps nothing but counts. Mails are
+ * counted per batch ({@link #startBatch(int)}): a mail whose {@value #BATCH_HEADER} header names
+ * the current batch is recorded under its {@value #SEQUENCE_HEADER} number with its arrival time
+ * (the moment the final dot was read), a second copy of the same number counts as a duplicate,
+ * and mail of an earlier batch (a late warm-up mail) is counted apart as stray. One thread per
+ * connection; a relay reusing connections shows as few connections for many mails. It offers
+ * PIPELINING and, as RFC 2920 asks, sends the answers to a group of pipelined commands together
+ * once it has read the whole group, after an optional reply delay that stands for a network round
+ * trip. Thread-safe.
  */
 public final class SinkSmtpServer implements AutoCloseable {
-    static final String SENT_HEADER = "X-Bench-Sent";
-    static final String SEQUENCE_HEADER = "X-Bench-Seq";
-    private static final int MAX_LINE = 8192;
+    public static final String SENT_HEADER = "X-Bench-Sent";
+    public static final String SEQUENCE_HEADER = "X-Bench-Seq";
+    public static final String BATCH_HEADER = "X-Bench-Batch";
 
     private final ServerSocket serverSocket;
     private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
@@ -37,13 +39,13 @@ public final class SinkSmtpServer implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-    private final AtomicInteger received = new AtomicInteger();
+    private final AtomicInteger batchIds = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
-    private final AtomicLong lastReceivedNanos = new AtomicLong();
-    private volatile AtomicLongArray latencies = new AtomicLongArray(0);
-
+    private final AtomicInteger stray = new AtomicInteger();
+    private final AtomicInteger total = new AtomicInteger();
     private final long greetingDelayMillis;
     private final long replyDelayNanos;
+    private volatile Batch batch = new Batch(0, 0);
 
     private SinkSmtpServer(long greetingDelayMillis, Duration replyDelay) throws IOException {
         this.greetingDelayMillis = greetingDelayMillis;
@@ -62,7 +64,7 @@ public final class SinkSmtpServer implements AutoCloseable {
 
     /**
      * @param greetingDelayMillis as in {@link #start(long)}
-     * @param replyDelay wait before each batch of answers leaves: zero on loopback, or a network
+     * @param replyDelay wait before each group of answers leaves: zero on loopback, or a network
      *     round trip, which a client pays once per answer it waits for
      */
     public static SinkSmtpServer start(long greetingDelayMillis, Duration replyDelay) {
@@ -77,29 +79,60 @@ public final class SinkSmtpServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
-    /** Zeroes the counters and makes room for the latencies of mails numbered 0 to {@code expected - 1}. */
-    void reset(int expected) {
-        latencies = new AtomicLongArray(expected);
-        received.set(0);
+    /**
+     * Starts counting a new batch of mails numbered 0 to {@code expected - 1} and zeroes the
+     * counters; returns the batch number the client must put in {@value #BATCH_HEADER}.
+     */
+    public int startBatch(int expected) {
+        int id = batchIds.incrementAndGet();
+        batch = new Batch(id, expected);
         connections.set(0);
-        lastReceivedNanos.set(0);
+        stray.set(0);
+        return id;
     }
 
+    /** Mails of the current batch received, duplicates included. */
     public int getReceived() {
-        return received.get();
+        return batch.received.get();
+    }
+
+    /** Distinct mails of the current batch received. */
+    public int getDelivered() {
+        return batch.delivered.get();
+    }
+
+    public int getDuplicates() {
+        return batch.received.get() - batch.delivered.get();
+    }
+
+    /** Mails of other batches (or without a batch) received since the current batch started. */
+    public int getStray() {
+        return stray.get();
+    }
+
+    /** Every mail received since the sink started, in any batch or none. */
+    public int getTotalReceived() {
+        return total.get();
     }
 
     public int getConnections() {
         return connections.get();
     }
 
-    long getLastReceivedNanos() {
-        return lastReceivedNanos.get();
+    /** {@link System#nanoTime()} of the last mail of the current batch, 0 before the first. */
+    public long getLastReceivedNanos() {
+        return batch.lastReceived.get();
     }
 
-    /** Latency in nanoseconds of mail {@code sequence}, 0 when it has not arrived. */
-    long getLatencyNanos(int sequence) {
-        return latencies.get(sequence);
+    /** {@link System#nanoTime()} at which mail {@code sequence} of the batch arrived first, 0 if never. */
+    public long getArrivalNanos(int sequence) {
+        return batch.arrivals.get(sequence);
+    }
+
+    /** Nanoseconds from the client's MAIL command to the arrival of mail {@code sequence}, 0 if not arrived. */
+    public long getLatencyNanos(int sequence) {
+        long arrival = batch.arrivals.get(sequence);
+        return arrival == 0 ? 0 : Math.max(1, arrival - batch.sent.get(sequence));
     }
 
     private void acceptLoop() {
@@ -117,7 +150,7 @@ public final class SinkSmtpServer implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             socket.setTcpNoDelay(true);
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 65536);
+            SmtpInput in = new SmtpInput(socket.getInputStream());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream());
             if (greetingDelayMillis > 0) {
                 Thread.sleep(greetingDelayMillis);
@@ -131,12 +164,11 @@ public final class SinkSmtpServer implements AutoCloseable {
         }
     }
 
-    private void converse(InputStream in, OutputStream out) throws IOException {
-        for (String line = readLine(in); line != null; line = readLine(in)) {
+    private void converse(SmtpInput in, OutputStream out) throws IOException {
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
             String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line;
             switch (command) {
-                case "EHLO" -> reply(in, out,
-                    "250-sink\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 104857600");
+                case "EHLO" -> reply(in, out, "250-sink\r\n250-8BITMIME\r\n250-PIPELINING\r\n250 SIZE 104857600");
                 case "DATA" -> {
                     reply(in, out, "354 go ahead");
                     readMessage(in);
@@ -144,7 +176,6 @@ public final class SinkSmtpServer implements AutoCloseable {
                 }
                 case "QUIT" -> {
                     reply(in, out, "221 2.0.0 bye");
-                    out.flush();
                     return;
                 }
                 default -> reply(in, out, "250 2.0.0 ok");
@@ -152,47 +183,38 @@ public final class SinkSmtpServer implements AutoCloseable {
         }
     }
 
-    private void readMessage(InputStream in) throws IOException {
-        long sentNanos = 0;
-        int sequence = -1;
-        boolean inHeaders = true;
-        for (String line = readLine(in); line != null && !line.equals("."); line = readLine(in)) {
-            if (inHeaders && line.isEmpty()) {
-                inHeaders = false;
-            } else if (inHeaders && line.startsWith(SENT_HEADER + ": ")) {
-                sentNanos = Long.parseLong(line.substring(SENT_HEADER.length() + 2).trim());
-            } else if (inHeaders && line.startsWith(SEQUENCE_HEADER + ": ")) {
-                sequence = Integer.parseInt(line.substring(SEQUENCE_HEADER.length() + 2).trim());
-            }
+    private void readMessage(SmtpInput in) throws IOException {
+        MailHeaders headers = new MailHeaders();
+        String line = in.readLine();
+        while (line != null && !line.isEmpty() && !line.equals(".")) {
+            headers.accept(line);
+            line = in.readLine();
         }
-        long now = System.nanoTime();
-        AtomicLongArray current = latencies;
-        if (sentNanos != 0 && sequence >= 0 && sequence < current.length()) {
-            current.set(sequence, Math.max(1, now - sentNanos));
+        if (line != null && line.isEmpty()) {
+            in.skipData();
         }
-        lastReceivedNanos.accumulateAndGet(now, Math::max);
-        received.incrementAndGet();
+        record(headers, System.nanoTime());
     }
 
-    /** One line without its CRLF; null at end of stream. Lines longer than the limit are cut, not failed. */
-    private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(80);
-        for (int b = in.read(); b != -1; b = in.read()) {
-            if (b == '\n') {
-                int length = line.length();
-                return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1) : line.toString();
-            }
-            if (line.length() < MAX_LINE) {
-                line.append((char) b);
-            }
+    private void record(MailHeaders headers, long now) {
+        total.incrementAndGet();
+        Batch current = batch;
+        if (headers.batch != current.id || headers.sequence < 0 || headers.sequence >= current.arrivals.length()) {
+            stray.incrementAndGet();
+            return;
         }
-        return line.length() == 0 ? null : line.toString();
+        current.received.incrementAndGet();
+        if (current.arrivals.compareAndSet(headers.sequence, 0, now)) {
+            current.sent.set(headers.sequence, headers.sentNanos);
+            current.delivered.incrementAndGet();
+        }
+        current.lastReceived.accumulateAndGet(now, Math::max);
     }
 
     /** Flushes only when the client has sent nothing more: then it waits for these answers. */
-    private void reply(InputStream in, OutputStream out, String reply) throws IOException {
+    private void reply(SmtpInput in, OutputStream out, String reply) throws IOException {
         out.write((reply + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        if (in.available() == 0) {
+        if (!in.hasBufferedInput()) {
             waitReplyDelay();
             out.flush();
         }
@@ -213,5 +235,42 @@ public final class SinkSmtpServer implements AutoCloseable {
             // Nothing else to release.
         }
         executor.shutdownNow();
+    }
+
+    /** The counters of one batch; replaced as a whole when the next batch starts. */
+    private static final class Batch {
+        private final int id;
+        private final AtomicLongArray arrivals;
+        private final AtomicLongArray sent;
+        private final AtomicInteger received = new AtomicInteger();
+        private final AtomicInteger delivered = new AtomicInteger();
+        private final AtomicLong lastReceived = new AtomicLong();
+
+        private Batch(int id, int expected) {
+            this.id = id;
+            this.arrivals = new AtomicLongArray(expected);
+            this.sent = new AtomicLongArray(expected);
+        }
+    }
+
+    /** The benchmark headers of one mail; absent ones stay at values that mark the mail as stray. */
+    private static final class MailHeaders {
+        private int batch = -1;
+        private int sequence = -1;
+        private long sentNanos;
+
+        void accept(String line) {
+            if (line.startsWith(BATCH_HEADER + ": ")) {
+                batch = Integer.parseInt(value(line, BATCH_HEADER));
+            } else if (line.startsWith(SEQUENCE_HEADER + ": ")) {
+                sequence = Integer.parseInt(value(line, SEQUENCE_HEADER));
+            } else if (line.startsWith(SENT_HEADER + ": ")) {
+                sentNanos = Long.parseLong(value(line, SENT_HEADER));
+            }
+        }
+
+        private static String value(String line, String header) {
+            return line.substring(header.length() + 2).trim();
+        }
     }
 }

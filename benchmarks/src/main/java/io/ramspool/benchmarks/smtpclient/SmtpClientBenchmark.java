@@ -112,8 +112,8 @@ public class SmtpClientBenchmark {
         }
 
         private void requireSinkAgrees() {
-            if (server.getReceived() != delivered.sum() || server.getConnections() != opened.get()) {
-                throw new IllegalStateException("sink received " + server.getReceived() + " mails over "
+            if (server.getTotalReceived() != delivered.sum() || server.getConnections() != opened.get()) {
+                throw new IllegalStateException("sink received " + server.getTotalReceived() + " mails over "
                     + server.getConnections() + " connections, clients counted " + delivered.sum()
                     + " mails over " + opened.get());
             }

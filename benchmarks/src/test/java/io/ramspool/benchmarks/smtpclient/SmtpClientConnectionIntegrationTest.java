@@ -79,7 +79,7 @@ class SmtpClientConnectionIntegrationTest {
             }
         }
 
-        assertThat(sink.getReceived()).isEqualTo(25);
+        assertThat(sink.getTotalReceived()).isEqualTo(25);
         assertThat(sink.getConnections()).isEqualTo(1);
     }
 
