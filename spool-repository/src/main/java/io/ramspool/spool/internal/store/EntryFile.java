@@ -55,6 +55,8 @@ public final class EntryFile {
     static final int TRAILER_LENGTH = 8 + 4 + 4;
     private static final int MAX_HEADER_LENGTH = 64 * 1024 * 1024;
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** Most mails are a few KiB: a 64 KiB buffer per write was mostly garbage to collect. */
+    private static final int WRITE_BUFFER_SIZE = 16 * 1024;
 
     private EntryFile() {
     }
@@ -71,7 +73,7 @@ public final class EntryFile {
             throws IOException, MessagingException {
         byte[] encodedHeader = encodeHeader(header);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OutputStream fileOut = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_SIZE);
+            OutputStream fileOut = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER_SIZE);
             CRC32C crc = new CRC32C();
             DataOutputStream checked = new DataOutputStream(new CheckedOutputStream(fileOut, crc));
             checked.writeInt(MAGIC);
@@ -90,7 +92,7 @@ public final class EntryFile {
                 channel.force(true);
             }
             long bodyOffset = PREFIX_LENGTH + (long) encodedHeader.length;
-            return new Written(channel.size(), bodyOffset, bodyOut.getCount());
+            return new Written(bodyOffset + bodyOut.getCount() + TRAILER_LENGTH, bodyOffset, bodyOut.getCount());
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +76,8 @@ public final class SpoolStore implements Closeable {
     private final Map<AreaId, Object> views;
     private final RecoveryReport recoveryReport;
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
+    /** Area directories known to exist: checking on every write cost a stat call per mail. */
+    private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
 
     private SpoolStore(StoreOptions options, FileChannel lockChannel, FileLock lock, FileStore fileStore,
                        Scan scan) {
@@ -484,6 +488,10 @@ public final class SpoolStore implements Closeable {
         try {
             ensureDirectory(directory);
             return EntryFile.write(temporary, header, body, options.isDurable());
+        } catch (NoSuchFileException e) {
+            // The area directory vanished under the store (removed by hand): create it again, once.
+            knownDirectories.remove(directory);
+            return writeTemporaryAgain(area, header, body, directory, temporary, e);
         } catch (IOException e) {
             deleteQuietly(temporary);
             if (isOutOfSpace(e)) {
@@ -609,12 +617,29 @@ public final class SpoolStore implements Closeable {
         return getRoot().resolve(area.getKind().getDirectoryName()).resolve(area.encodedName());
     }
 
+    private EntryFile.Written writeTemporaryAgain(AreaId area, EntryHeader header, BodyWriter body, Path directory,
+                                                  Path temporary, NoSuchFileException first) throws StoreException {
+        try {
+            ensureDirectory(directory);
+            return EntryFile.write(temporary, header, body, options.isDurable());
+        } catch (IOException | MessagingException e) {
+            deleteQuietly(temporary);
+            e.addSuppressed(first);
+            throw new StoreException("cannot write mail " + header.getName() + " to " + temporary + " in " + area
+                + ": " + e, e);
+        }
+    }
+
     private void ensureDirectory(Path directory) throws IOException {
+        if (knownDirectories.contains(directory)) {
+            return;
+        }
         if (!Files.isDirectory(directory)) {
             Files.createDirectories(directory);
             maybeSyncDirectory(directory.getParent());
             maybeSyncDirectory(directory.getParent().getParent());
         }
+        knownDirectories.add(directory);
     }
 
     private void maybeSyncDirectory(Path directory) throws IOException {
