@@ -73,9 +73,11 @@ public final class EntryFile {
             throws IOException, MessagingException {
         byte[] encodedHeader = encodeHeader(header);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            OutputStream fileOut = new BufferedOutputStream(Channels.newOutputStream(channel), WRITE_BUFFER_SIZE);
             CRC32C crc = new CRC32C();
-            DataOutputStream checked = new DataOutputStream(new CheckedOutputStream(fileOut, crc));
+            // The checksum is taken below the buffer, over whole buffers: a message writes itself in
+            // many small pieces (header lines), and each piece through the CRC cost a call.
+            DataOutputStream checked = new DataOutputStream(new BufferedOutputStream(
+                new CheckedOutputStream(Channels.newOutputStream(channel), crc), WRITE_BUFFER_SIZE));
             checked.writeInt(MAGIC);
             checked.writeShort(FORMAT_VERSION);
             checked.writeInt(encodedHeader.length);
@@ -84,10 +86,10 @@ public final class EntryFile {
             body.writeTo(bodyOut);
             checked.writeLong(bodyOut.getCount());
             checked.flush();
-            DataOutputStream trailer = new DataOutputStream(fileOut);
-            trailer.writeInt((int) crc.getValue());
-            trailer.writeInt(END_MAGIC);
-            trailer.flush();
+            ByteBuffer trailer = ByteBuffer.allocate(8).putInt((int) crc.getValue()).putInt(END_MAGIC).flip();
+            while (trailer.hasRemaining()) {
+                channel.write(trailer);
+            }
             if (sync) {
                 channel.force(true);
             }
