@@ -13,9 +13,10 @@ mkdir -p "$DISK"
 
 echo "Building the spool and tool test classes"
 mvn -B -q ${RAMSPOOL_MVN_OPTS:-} -pl tools -am test-compile
-classpath() {  # classpath MODULE: its classes, test classes and test-scope dependencies
-    mvn -B -q ${RAMSPOOL_MVN_OPTS:-} -pl "$1" dependency:build-classpath -Dmdep.outputFile=/dev/stdout \
-        -Dmdep.includeScope=test
+classpath() {  # classpath MODULE: its test-scope dependencies (through a file: Maven's output has colour codes)
+    mvn -B -q ${RAMSPOOL_MVN_OPTS:-} -pl "$1" dependency:build-classpath -Dmdep.outputFile=target/dump-benchmark.cp \
+        -Dmdep.includeScope=test > /dev/null
+    cat "$1/target/dump-benchmark.cp"
 }
 SPOOL_CP="spool-repository/target/test-classes:spool-repository/target/classes:$(classpath spool-repository)"
 TOOLS_CP="tools/target/test-classes:tools/target/classes:$SPOOL_CP:$(classpath tools)"
