@@ -58,7 +58,8 @@ final class LoadReport {
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Optional<TargetSummary> ramspool = run.summaryOf(RAMSPOOL);
         for (TargetSummary summary : run.summaries()) {
-            line(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f–%,.0f | %s | %s | %s | %d | %d | %s | %s | %s |",
+            line(String.format(Locale.ROOT,
+                "| %s | %d | %,.0f | %,.0f–%,.0f | %s | %s | %s | %d | %d | %s | %s | %s |",
                 summary.target(), summary.rounds(), summary.meanMessagesPerSecond(),
                 summary.minMessagesPerSecond(), summary.maxMessagesPerSecond(),
                 millis(summary.meanLatency().p50Millis()), millis(summary.meanLatency().p90Millis()),
