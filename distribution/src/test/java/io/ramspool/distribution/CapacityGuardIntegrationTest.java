@@ -52,7 +52,6 @@ class CapacityGuardIntegrationTest {
     /** Twice what the 4 MiB RAM disk holds below its high watermark. */
     private static final int OVERFLOW_MAILS = 64;
     private static final Pattern STATE_GAUGE = Pattern.compile("(?m)^ramspool_spool_state (\\S+)$");
-    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*(<[^>]+>)");
 
     @TempDir
     Path temporary;
@@ -158,7 +157,8 @@ class CapacityGuardIntegrationTest {
                 stages.add(awaitStage("healthy"));
                 assertThat(sampler.samples()).allSatisfy(sample -> assertThat(occupied(sample))
                     .isLessThanOrEqualTo(highWatermark(sample) + (long) (CLIENTS + 1) * (BODY_BYTES + 1024)));
-                assertThat(recordedMessageIds()).containsExactlyInAnyOrderElementsOf(clients.acknowledged());
+                assertThat(recordingGateway.getAcceptedMessageIds())
+                    .containsExactlyInAnyOrderElementsOf(clients.acknowledged());
                 assertThat(clients.unexpectedReplies()).isEmpty();
             }
         }
@@ -188,7 +188,7 @@ class CapacityGuardIntegrationTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(120))
             .until(() -> recordingGateway.getAccepted().size() >= acknowledged.size());
-        assertThat(recordedMessageIds()).containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(recordingGateway.getAcceptedMessageIds()).containsExactlyInAnyOrderElementsOf(acknowledged);
         assertThat(overflowing.get("overflow").get("mails").asLong()).isPositive();
         assertThat(overflowing.get("overflow").get("diverting").asBoolean()).isTrue();
         assertThat(overflowingHealth.get("status").asText()).isEqualTo("degraded");
@@ -222,14 +222,6 @@ class CapacityGuardIntegrationTest {
         return sample.get("capacity").get("highWatermarkBytes").asLong();
     }
 
-    private List<String> recordedMessageIds() {
-        List<String> ids = new ArrayList<>();
-        for (RecordingSmtpServer.Transaction transaction : recordingGateway.getAccepted()) {
-            Matcher messageId = MESSAGE_ID.matcher(transaction.data());
-            ids.add(messageId.find() ? messageId.group(1) : "<no Message-ID>");
-        }
-        return ids;
-    }
 
     @Test
     void mailThatCannotBeStoredShouldGetA4xxNeverA250() throws Exception {

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +25,6 @@ import com.google.common.base.Strings;
  */
 class DumpAtStopIntegrationTest {
     private static final String STARTED = "ramspool relay started";
-    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*(<[^>]+>)");
     private static final int MAILS = 20;
     private static final int LARGE_BODY = 1024 * 1024;
 
@@ -72,7 +69,7 @@ class DumpAtStopIntegrationTest {
             second.stop();
         }
 
-        assertThat(deliveredIds()).containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(gateway.getAcceptedMessageIds()).containsExactlyInAnyOrderElementsOf(acknowledged);
         assertThat(nullSenderDeliveries()).isEqualTo(MAILS / 5);
         assertThat(log()).contains("Spool reloaded");
     }
@@ -99,14 +96,15 @@ class DumpAtStopIntegrationTest {
             afterPowerLoss.stop();
         }
 
-        assertThat(deliveredIds()).containsExactlyInAnyOrderElementsOf(acknowledged);
+        assertThat(gateway.getAcceptedMessageIds()).containsExactlyInAnyOrderElementsOf(acknowledged);
         assertThat(log()).contains("Spool already holds mail, the dump is not replayed", "No spool dump to reload");
     }
 
     /** Waits for {@code count} mails at the gateway; on timeout, fails with the relay's log tail. */
     private void awaitDeliveries(int count) {
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> deliveredIds().size() >= count);
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> gateway.getAcceptedMessageIds().size() >= count);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             Path kept = Path.of("target", "DumpAtStopIntegrationTest-" + System.nanoTime() + ".log");
             try {
@@ -152,15 +150,6 @@ class DumpAtStopIntegrationTest {
         return webadmin.getJson("/mailQueues/" + RelayWorkingDirectory.DELIVERY_QUEUE).get("size").asLong();
     }
 
-    /** A list, not a set: a mail delivered twice must show. */
-    private List<String> deliveredIds() {
-        List<String> ids = new ArrayList<>();
-        for (RecordingSmtpServer.Transaction transaction : gateway.getAccepted()) {
-            Matcher messageId = MESSAGE_ID.matcher(transaction.data());
-            ids.add(messageId.find() ? messageId.group(1) : "<no Message-ID>");
-        }
-        return ids;
-    }
 
     private long nullSenderDeliveries() {
         return gateway.getAccepted().stream().filter(transaction -> transaction.sender().isEmpty()).count();

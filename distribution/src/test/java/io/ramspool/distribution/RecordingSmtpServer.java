@@ -26,6 +26,7 @@ import com.google.common.collect.ImmutableList;
  * cannot stand for a gateway that must take a null-sender mail.
  */
 final class RecordingSmtpServer implements AutoCloseable {
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?mi)^Message-ID:\\s*(<[^>]+>)");
     private static final Pattern PATH = Pattern.compile("^(?:MAIL FROM|RCPT TO):\\s*<([^>]*)>.*",
         Pattern.CASE_INSENSITIVE);
 
@@ -56,6 +57,16 @@ final class RecordingSmtpServer implements AutoCloseable {
 
     ImmutableList<Transaction> getAccepted() {
         return ImmutableList.copyOf(accepted);
+    }
+
+    /** The Message-ID of every accepted mail, in arrival order; a list, so that a duplicate shows. */
+    ImmutableList<String> getAcceptedMessageIds() {
+        return accepted.stream()
+            .map(transaction -> {
+                Matcher messageId = MESSAGE_ID.matcher(transaction.data());
+                return messageId.find() ? messageId.group(1) : "<no Message-ID>";
+            })
+            .collect(ImmutableList.toImmutableList());
     }
 
     private void acceptLoop() {
