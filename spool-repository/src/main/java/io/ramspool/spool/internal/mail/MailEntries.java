@@ -1,6 +1,8 @@
 package io.ramspool.spool.internal.mail;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,13 +66,28 @@ public final class MailEntries {
             .recipientHeaders(recipientHeaders(mail.getPerRecipientSpecificHeaders()));
     }
 
-    /** Streams the message of {@code mail}; a mail without message gets an empty body. */
+    /**
+     * Streams the message of {@code mail}; a mail without message gets an empty body. A message
+     * James has not changed since it was received or spooled is copied byte for byte from its
+     * source: {@code writeTo} would parse its headers and print them again, to the same bytes.
+     */
     public static BodyWriter bodyOf(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         if (message == null) {
             return BodyWriter.EMPTY;
         }
+        if (message instanceof MimeMessageWrapper && !((MimeMessageWrapper) message).isModified()) {
+            MimeMessageWrapper unchanged = (MimeMessageWrapper) message;
+            return out -> copyRaw(unchanged, out);
+        }
         return message::writeTo;
+    }
+
+    private static void copyRaw(MimeMessageWrapper message, OutputStream out)
+            throws IOException, MessagingException {
+        try (InputStream raw = message.getMessageInputStream()) {
+            raw.transferTo(out);
+        }
     }
 
     /**
@@ -94,7 +111,7 @@ public final class MailEntries {
             mail.setLastUpdated(new Date(header.getLastUpdatedMillis()));
         }
         if (header.hasMessage()) {
-            mail.setMessageNoCopy(new MimeMessageWrapper(new SpoolMessageSource(store, entry)));
+            mail.setMessageNoCopy(new SpoolMimeMessage(new SpoolMessageSource(store, entry)));
         }
         return mail;
     }
