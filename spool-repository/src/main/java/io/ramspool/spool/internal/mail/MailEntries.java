@@ -19,7 +19,6 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.PerRecipientHeaders;
 import org.slf4j.Logger;
@@ -119,7 +118,7 @@ public final class MailEntries {
     private static Map<String, String> attributesAsJson(Mail mail) {
         Map<String, String> result = new LinkedHashMap<>();
         mail.attributes().forEach(attribute -> {
-            Optional<String> json = attribute.getValue().toJson().map(Object::toString);
+            Optional<String> json = AttributeJson.write(attribute.getValue());
             if (json.isPresent()) {
                 result.put(attribute.getName().asString(), json.get());
             } else {
@@ -156,7 +155,7 @@ public final class MailEntries {
         ImmutableList.Builder<Attribute> result = ImmutableList.builder();
         entry.getHeader().getAttributesAsJson().forEach((name, json) -> {
             try {
-                result.add(new Attribute(AttributeName.of(name), AttributeValue.fromJsonString(json)));
+                result.add(new Attribute(AttributeName.of(name), AttributeJson.read(json)));
             } catch (IOException | RuntimeException e) {
                 LOGGER.warn("Spooled mail attribute cannot be read back and is left out mail={} attribute={} path={}",
                     entry.getHeader().getName(), name, entry.getPath(), e);
