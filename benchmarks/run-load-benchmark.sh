@@ -11,6 +11,7 @@
 #
 # Every option: see io.ramspool.benchmarks.load.LoadOptions or run with --help.
 # RAMSPOOL_SKIP_BUILD=1 reuses the last build; RAMSPOOL_MVN_OPTS adds Maven options (e.g. -o).
+# RAMSPOOL_HARNESS_OPTS adds JVM options to the harness, e.g. -Dramspool.jfr.settings=FILE.jfc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +32,5 @@ classpath="benchmarks/target/classes:$(cat benchmarks/target/load-harness.classp
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 mkdir -p benchmarks/target
 echo "Relay: $relay_home, commit $commit"
-java -Xmx1g -cp "$classpath" io.ramspool.benchmarks.load.LoadBenchmark \
+java ${RAMSPOOL_HARNESS_OPTS:-} -Xmx1g -cp "$classpath" io.ramspool.benchmarks.load.LoadBenchmark \
     --relay-home "$relay_home" --commit "$commit" "$@" 2>&1 | tee benchmarks/target/load-benchmark.txt

@@ -12,10 +12,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A JFR recording of the measured batch only: started with {@code jcmd PID JFR.start} once the
  * warm-up is done (so start-up and JIT warm-up stay out of it) and stopped, which writes the
- * file, with {@code JFR.stop} before the target is shut down. Uses JFR's "profile" settings.
+ * file, with {@code JFR.stop} before the target is shut down. Uses JFR's "profile" settings, or
+ * the settings file named by the system property {@code ramspool.jfr.settings} (for example a
+ * copy of profile.jfc sampling every 1 ms instead of 10 ms, for more samples from a short run).
  */
 final class FlightRecording implements RoundRunner.MeasureHook {
     private static final String NAME = "ramspool-load";
+    private static final String SETTINGS = System.getProperty("ramspool.jfr.settings", "profile");
 
     private final Path file;
 
@@ -29,7 +32,7 @@ final class FlightRecording implements RoundRunner.MeasureHook {
 
     @Override
     public void beforeMeasure(LoadTarget target) {
-        jcmd(target.getPid(), "JFR.start", "name=" + NAME, "settings=profile", "filename=" + file);
+        jcmd(target.getPid(), "JFR.start", "name=" + NAME, "settings=" + SETTINGS, "filename=" + file);
     }
 
     @Override

@@ -78,6 +78,7 @@ public final class SpoolStore implements Closeable {
     private final List<StoreListener> listeners = new CopyOnWriteArrayList<>();
     /** Area directories known to exist: checking on every write cost a stat call per mail. */
     private final Set<Path> knownDirectories = ConcurrentHashMap.newKeySet();
+    private final Map<AreaId, Path> areaDirectories = new ConcurrentHashMap<>();
 
     private SpoolStore(StoreOptions options, FileChannel lockChannel, FileLock lock, FileStore fileStore,
                        Scan scan) {
@@ -281,7 +282,7 @@ public final class SpoolStore implements Closeable {
 
     /** Whether {@code area} holds a committed entry with {@code sequence}. */
     public boolean containsEntry(AreaId area, long sequence) {
-        return Files.exists(areaDirectory(area).resolve(String.format("%016x", sequence) + ENTRY_SUFFIX));
+        return Files.exists(areaDirectory(area).resolve(fileStem(sequence) + ENTRY_SUFFIX));
     }
 
     /**
@@ -294,7 +295,7 @@ public final class SpoolStore implements Closeable {
 
     private Optional<SpoolEntry> copyIn(AreaId area, Path source) throws StoreException {
         SpoolEntry original = readVerified(area, source);
-        String fileStem = String.format("%016x", original.getSequence());
+        String fileStem = fileStem(original.getSequence());
         Path directory = areaDirectory(area);
         Path target = directory.resolve(fileStem + ENTRY_SUFFIX);
         if (Files.exists(target)) {
@@ -463,7 +464,7 @@ public final class SpoolStore implements Closeable {
      */
     public SpoolEntry write(AreaId area, EntryHeader header, BodyWriter body) throws StoreException {
         Path directory = areaDirectory(area);
-        String fileStem = String.format("%016x", header.getSequence());
+        String fileStem = fileStem(header.getSequence());
         Path temporary = directory.resolve(TEMPORARY_PREFIX + fileStem);
         Path target = directory.resolve(fileStem + ENTRY_SUFFIX);
         EntryFile.Written written = writeTemporary(area, header, body, directory, temporary);
@@ -614,7 +615,15 @@ public final class SpoolStore implements Closeable {
     }
 
     Path areaDirectory(AreaId area) {
-        return getRoot().resolve(area.getKind().getDirectoryName()).resolve(area.encodedName());
+        // Cached: encoding the name and resolving two paths for every mail showed in profiles.
+        return areaDirectories.computeIfAbsent(area,
+            key -> getRoot().resolve(key.getKind().getDirectoryName()).resolve(key.encodedName()));
+    }
+
+    /** The file name of an entry without suffix: its sequence as 16 hexadecimal digits. */
+    static String fileStem(long sequence) {
+        String hex = Long.toHexString(sequence);
+        return "0".repeat(16 - hex.length()) + hex;
     }
 
     private EntryFile.Written writeTemporaryAgain(AreaId area, EntryHeader header, BodyWriter body, Path directory,
