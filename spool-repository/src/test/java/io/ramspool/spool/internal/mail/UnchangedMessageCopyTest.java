@@ -44,6 +44,9 @@ class UnchangedMessageCopyTest {
         + "line one\r\n"
         + "line two\r\n";
 
+    /** What JavaMail's SMTPTransport asks a message to leave out when it sends it. */
+    private static final String[] SMTP_LEAVES_OUT = {"Bcc", "Content-Length"};
+
     private RamDiskDirectory directory;
     private SpoolStore store;
     private RamSpoolMailQueueFactory factory;
@@ -99,6 +102,24 @@ class UnchangedMessageCopyTest {
         assertThat(bytesOf(outgoing)).contains("line one\r\nline two\r\n");
     }
 
+    @Test
+    void anUnchangedMailShouldBeSentAsItsSpooledBytes() throws Exception {
+        Mail outgoing = throughQueue("outgoing", throughQueue("spool", received(RAW)));
+
+        assertThat(bytesOf(outgoing, SMTP_LEAVES_OUT)).isEqualTo(RAW);
+    }
+
+    @Test
+    void aHeaderTheTransportLeavesOutShouldStillBeLeftOut() throws Exception {
+        String withLength = RAW.replace("Subject:", "Content-Length: 18\r\nSubject:");
+        Mail outgoing = throughQueue("outgoing", throughQueue("spool", received(withLength)));
+
+        String sent = bytesOf(outgoing, SMTP_LEAVES_OUT);
+
+        assertThat(sent).doesNotContain("Content-Length").contains("Subject:").endsWith("line two\r\n");
+        assertThat(bytesOf(outgoing)).isEqualTo(withLength);
+    }
+
     /** What James's SMTP intake hands to the queue: a lazy wrapper over the received bytes. */
     private static Mail received(String raw) throws Exception {
         MimeMessageInputStreamSource source = MimeMessageInputStreamSource.create("received",
@@ -130,6 +151,12 @@ class UnchangedMessageCopyTest {
     private static String bytesOf(Mail mail) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         mail.getMessage().writeTo(out);
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static String bytesOf(Mail mail, String[] ignoreList) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().writeTo(out, ignoreList);
         return out.toString(StandardCharsets.US_ASCII);
     }
 }
