@@ -48,7 +48,10 @@ import io.ramspool.mailets.delivery.OneShotDeliveryService;
  * used; a fallback gateway configured that way fails {@code init()}.
  *
  * <p>SMTP goes through JavaMail's {@code SMTPTransport}. Connections are kept open after a mail and reused for the
- * next mail to the same address and port, after an RSET; at most {@code maxConnectionsPerHost} are open to one host.
+ * next mail to the same address and port; at most {@code maxConnectionsPerHost} are open to one host. A connection
+ * whose last mail was accepted within the last two seconds carries the next mail at once; any other is checked with
+ * RSET first. When the server has closed a connection reused without RSET, the mail is sent again over a checked or
+ * new connection to the same host.
  *
  * <p>Init parameters (durations take a unit: ms, s, m, h, d; a bare number means milliseconds):
  * <ul>

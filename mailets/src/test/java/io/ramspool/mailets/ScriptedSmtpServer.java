@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -76,6 +77,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
     private final AtomicInteger openConnections = new AtomicInteger();
     private final AtomicInteger maxOpenConnections = new AtomicInteger();
     private final AtomicInteger resets = new AtomicInteger();
+    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private volatile Optional<Stage> stallAt = Optional.empty();
 
     private ScriptedSmtpServer() throws IOException {
@@ -148,6 +150,19 @@ final class ScriptedSmtpServer implements AutoCloseable {
         return resets.get();
     }
 
+    /**
+     * Hangs up every open session, without a reply, as a server does with sessions idle past its timeout, and
+     * waits until they are gone.
+     */
+    void hangUpOpenConnections() throws IOException, InterruptedException {
+        for (Socket socket : openSockets) {
+            socket.close();
+        }
+        while (openConnections.get() > 0) {
+            Thread.sleep(10);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         serverSocket.close();
@@ -158,6 +173,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         while (!serverSocket.isClosed()) {
             try {
                 Socket socket = serverSocket.accept();
+                openSockets.add(socket);
                 connections.incrementAndGet();
                 maxOpenConnections.accumulateAndGet(openConnections.incrementAndGet(), Math::max);
                 executor.execute(() -> serve(socket));
@@ -173,6 +189,7 @@ final class ScriptedSmtpServer implements AutoCloseable {
         } catch (IOException | InterruptedException ignored) {
             // The client hung up or the test ended; both are normal for a scripted peer.
         } finally {
+            openSockets.remove(socket);
             openConnections.decrementAndGet();
         }
     }

@@ -31,6 +31,7 @@ final class SmtpClient {
     private static final String SMTP_FROM = "mail.smtp.from";
     private static final String SMTP_MAIL_EXTENSION = "mail.smtp.mailextension";
     private static final String DATA_END = ".";
+    private static final int SERVICE_CLOSING = 421;
 
     private final SmtpConnectionPool pool;
 
@@ -73,40 +74,67 @@ final class SmtpClient {
      */
     ImmutableMap<MailAddress, RecipientResult> send(SmtpHost host, InetAddress address, Mail mail,
                                                     List<MailAddress> recipients, boolean viaFallback) {
+        Attempt first = sendOnce(host, address, mail, recipients, viaFallback, true);
+        if (!first.closedUnderUs()) {
+            return first.results();
+        }
+        // The server closed a connection we trusted without RSET: not a verdict on the mail.
+        LOGGER.debug("Reused SMTP connection was closed by the server, sending again host={}", host);
+        return sendOnce(host, address, mail, recipients, viaFallback, false).results();
+    }
+
+    /** The results of one try, and whether it failed on a connection reused without RSET. */
+    private record Attempt(ImmutableMap<MailAddress, RecipientResult> results, boolean closedUnderUs) {
+    }
+
+    private Attempt sendOnce(SmtpHost host, InetAddress address, Mail mail, List<MailAddress> recipients,
+                             boolean viaFallback, boolean mayTrust) {
         SmtpConnection connection;
         try {
-            connection = pool.borrow(host, address);
+            connection = pool.borrow(host, address, mayTrust);
         } catch (MessagingException e) {
-            return allRetryLater(recipients, "connection to " + host + " failed: " + describe(e));
+            return new Attempt(allRetryLater(recipients, "connection to " + host + " failed: " + describe(e)), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return allRetryLater(recipients, "interrupted while waiting for a connection to " + host);
+            return new Attempt(allRetryLater(recipients, "interrupted while waiting for a connection to " + host),
+                false);
         }
         return sendOver(connection, host, mail, recipients, viaFallback);
     }
 
-    private ImmutableMap<MailAddress, RecipientResult> sendOver(SmtpConnection connection, SmtpHost host, Mail mail,
-                                                                List<MailAddress> recipients, boolean viaFallback) {
+    private Attempt sendOver(SmtpConnection connection, SmtpHost host, Mail mail, List<MailAddress> recipients,
+                             boolean viaFallback) {
         boolean reusable = false;
+        boolean clean = false;
         try {
             prepareEnvelope(connection, mail);
             connection.getTransport().sendMessage(mail.getMessage(), toInternetAddresses(recipients));
             reusable = true;
-            return allDelivered(recipients, host, viaFallback);
+            clean = true;
+            return new Attempt(allDelivered(recipients, host, viaFallback), false);
         } catch (SendFailedException e) {
             // A refused recipient or transaction leaves the session usable; RSET on the next borrow checks it.
-            reusable = true;
-            return classify(e, host, recipients, viaFallback);
+            // 421 is the server closing the session, which an idle connection may have sent us long ago.
+            boolean closing = isClosing(e);
+            reusable = !closing;
+            return new Attempt(classify(e, host, recipients, viaFallback),
+                closing && connection.wasHandedOutUnchecked());
         } catch (MessagingException | RuntimeException e) {
             LOGGER.debug("SMTP transaction failed host={}", host, e);
-            return allRetryLater(recipients, "transaction with " + host + " failed: " + describe(e));
+            return new Attempt(allRetryLater(recipients, "transaction with " + host + " failed: " + describe(e)),
+                connection.wasHandedOutUnchecked());
         } finally {
             if (reusable) {
-                pool.giveBack(connection);
+                pool.giveBack(connection, clean);
             } else {
                 pool.discard(connection);
             }
         }
+    }
+
+    private static boolean isClosing(SendFailedException exception) {
+        return exception instanceof SMTPSendFailedException
+            && ((SMTPSendFailedException) exception).getReturnCode() == SERVICE_CLOSING;
     }
 
     private void prepareEnvelope(SmtpConnection connection, Mail mail) throws MessagingException {

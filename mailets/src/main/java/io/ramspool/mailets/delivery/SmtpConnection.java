@@ -21,6 +21,8 @@ final class SmtpConnection {
     private final Session session;
     private final SmtpConnectionPool.HostSlot slot;
     private volatile Instant lastUsed;
+    private volatile boolean clean;
+    private volatile boolean handedOutUnchecked;
 
     SmtpConnection(SMTPTransport transport, Session session, SmtpConnectionPool.HostSlot slot, Instant lastUsed) {
         this.transport = transport;
@@ -48,6 +50,24 @@ final class SmtpConnection {
 
     void markUsed(Instant instant) {
         this.lastUsed = instant;
+    }
+
+    /** Whether the last mail on this connection ended with the server's 250 after the final dot. */
+    boolean isClean() {
+        return clean;
+    }
+
+    void setClean(boolean clean) {
+        this.clean = clean;
+    }
+
+    /** Whether the pool handed this connection out without an RSET, trusting its last clean mail. */
+    boolean wasHandedOutUnchecked() {
+        return handedOutUnchecked;
+    }
+
+    void setHandedOutUnchecked(boolean handedOutUnchecked) {
+        this.handedOutUnchecked = handedOutUnchecked;
     }
 
     /** Sends RSET (the session sets {@code mail.smtp.userset}); false when the server is gone or refuses it. */

@@ -25,12 +25,17 @@ import com.sun.mail.smtp.SMTPTransport;
  * Open SMTP connections kept for reuse, at most {@code maxConnectionsPerHost} per address and port (busy and idle
  * together). Thread-safe: a borrowed connection belongs to one thread until it is given back or discarded.
  *
- * <p>A reused connection is checked with RSET before it is handed out, which also clears any transaction state left
- * by the previous mail. Connections idle for longer than {@code idleTime} are closed, on the next borrow or by
- * {@link #closeIdle()}.
+ * <p>A connection whose last mail was accepted less than {@link #TRUSTED_IDLE} ago is handed out as it is: after a
+ * completed transaction a new MAIL command is valid (RFC 5321, 4.1.4), and an RSET would cost a round trip per mail,
+ * on every mail of a busy relay. Any other reused connection is checked with RSET first, which also clears the
+ * transaction state a refused mail left. A trusted connection the server has closed in the meantime fails at its
+ * first command; {@link SmtpClient} then sends the mail again over a checked connection. Connections idle for longer
+ * than {@code idleTime} are closed, on the next borrow or by {@link #closeIdle()}.
  */
 final class SmtpConnectionPool implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpConnectionPool.class);
+    /** Servers close idle sessions after minutes (RFC 5321 suggests 5); this stays well below that. */
+    static final Duration TRUSTED_IDLE = Duration.ofSeconds(2);
 
     private final Properties sessionProperties;
     private final int maxConnectionsPerHost;
@@ -54,10 +59,19 @@ final class SmtpConnectionPool implements AutoCloseable {
      *     STARTTLS required but not offered)
      */
     SmtpConnection borrow(SmtpHost host, InetAddress address) throws MessagingException, InterruptedException {
+        return borrow(host, address, true);
+    }
+
+    /**
+     * As {@link #borrow(SmtpHost, InetAddress)}; with {@code mayTrust} false every reused connection is checked with
+     * RSET, for a second try after a trusted connection turned out to be closed.
+     */
+    SmtpConnection borrow(SmtpHost host, InetAddress address, boolean mayTrust)
+            throws MessagingException, InterruptedException {
         HostSlot slot = slots.computeIfAbsent(key(address, host.getPort()), ignored -> new HostSlot());
         slot.permits.acquire();
         try {
-            Optional<SmtpConnection> reused = pollLiveIdle(slot);
+            Optional<SmtpConnection> reused = pollLiveIdle(slot, mayTrust);
             if (reused.isPresent()) {
                 return reused.get();
             }
@@ -68,9 +82,13 @@ final class SmtpConnectionPool implements AutoCloseable {
         }
     }
 
-    /** Keeps {@code connection} open for the next mail to the same host. */
-    void giveBack(SmtpConnection connection) {
+    /**
+     * Keeps {@code connection} open for the next mail to the same host; {@code clean} when its last mail was
+     * accepted, so that the next mail may skip the RSET.
+     */
+    void giveBack(SmtpConnection connection, boolean clean) {
         connection.markUsed(clock.instant());
+        connection.setClean(clean);
         connection.getSlot().idle.push(connection);
         connection.getSlot().permits.release();
     }
@@ -110,17 +128,23 @@ final class SmtpConnectionPool implements AutoCloseable {
         });
     }
 
-    private Optional<SmtpConnection> pollLiveIdle(HostSlot slot) {
+    private Optional<SmtpConnection> pollLiveIdle(HostSlot slot, boolean mayTrust) {
         Instant now = clock.instant();
         SmtpConnection candidate = slot.idle.poll();
         while (candidate != null) {
-            if (!isExpired(candidate, now) && candidate.reset()) {
+            boolean trusted = mayTrust && isTrusted(candidate, now);
+            candidate.setHandedOutUnchecked(trusted);
+            if (!isExpired(candidate, now) && (trusted || candidate.reset())) {
                 return Optional.of(candidate);
             }
             candidate.close();
             candidate = slot.idle.poll();
         }
         return Optional.empty();
+    }
+
+    private static boolean isTrusted(SmtpConnection connection, Instant now) {
+        return connection.isClean() && !connection.getLastUsed().plus(TRUSTED_IDLE).isBefore(now);
     }
 
     private boolean isExpired(SmtpConnection connection, Instant now) {
