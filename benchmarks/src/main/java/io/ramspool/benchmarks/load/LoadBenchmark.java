@@ -10,8 +10,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
+import io.ramspool.benchmarks.relay.SendReport;
+import io.ramspool.benchmarks.relay.ServerProcess;
 import io.ramspool.benchmarks.relay.SinkSmtpServer;
+import io.ramspool.benchmarks.relay.SmtpLoadClient;
 
 /**
  * The load benchmark: N mails of a size mix over C parallel persistent SMTP sessions, against
@@ -30,7 +34,9 @@ import io.ramspool.benchmarks.relay.SinkSmtpServer;
  * {@code --phases replot} runs nothing and draws the chart again from the CSV files of
  * {@code --work-dir}.
  *
- * Every round starts a fresh server. Results go to {@code --work-dir}: {@code comparison.csv},
+ * Before the first phase, {@code --harness-warmup} mails go straight to the sink, so that the
+ * harness's own JIT compilation does not fall into the first target's first round. Every round
+ * starts a fresh server. Results go to {@code --work-dir}: {@code comparison.csv},
  * {@code scaling.csv}, {@code reload-cost.csv}, {@code load-benchmark.png}, {@code summary.md},
  * {@code profile/}. Options: see {@link LoadOptions} and {@code benchmarks/run-load-benchmark.sh}.
  */
@@ -45,9 +51,11 @@ public final class LoadBenchmark {
     private final RoundRunner runner;
     private final Path workDirectory;
     private final LoadRun run;
+    private final SinkSmtpServer sink;
 
     private LoadBenchmark(LoadOptions options, SinkSmtpServer sink) {
         this.options = options;
+        this.sink = sink;
         this.workDirectory = options.getPath("work-dir");
         this.factory = new TargetFactory(new TargetContext(options.getPath(LoadOptions.RELAY_HOME), sink.getPort(),
             options.getInt("delivery-threads"), options.get("heap")));
@@ -107,6 +115,7 @@ public final class LoadBenchmark {
     }
 
     private void runPhases() {
+        warmUpHarness(options.getInt("harness-warmup"));
         if (options.hasPhase(COMPARISON)) {
             runComparison();
         }
@@ -121,6 +130,27 @@ public final class LoadBenchmark {
         if (options.hasPhase("profile")) {
             runProfile();
         }
+    }
+
+    /**
+     * Sends {@code messages} straight to the sink before any round. The harness (load client and
+     * sink, one JVM on the same cores as the targets) otherwise compiles its own hot code during
+     * the first round, and whichever target runs first pays for it.
+     */
+    private void warmUpHarness(int messages) {
+        if (messages <= 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        SmtpLoadClient client = new SmtpLoadClient(sink.getPort(), run.getPlan().sizeMix()::sizeOf);
+        int batch = sink.startBatch(messages);
+        SendReport report = client.send(batch, messages, run.getPlan().sessions());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (sink.getDelivered() < report.getAccepted() && System.nanoTime() < deadline) {
+            ServerProcess.sleep(5);
+        }
+        System.out.printf("Harness warm-up: %d mails straight to the sink in %.1f s%n", sink.getDelivered(),
+            (System.nanoTime() - start) / 1e9);
     }
 
     private void runComparison() {

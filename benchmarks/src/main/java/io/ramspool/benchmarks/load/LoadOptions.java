@@ -22,6 +22,7 @@ public final class LoadOptions {
         Map.entry("messages", "1000"),
         Map.entry("rounds", "1"),
         Map.entry("warmup", "200"),
+        Map.entry("harness-warmup", "2000"),
         Map.entry("concurrency-curve", "1,8"),
         Map.entry("size-curve", "1k,256k"),
         Map.entry("curve-messages", "500"),
@@ -47,6 +48,7 @@ public final class LoadOptions {
         defaults.put("size-mix", "2k");
         defaults.put("rounds", "2");
         defaults.put("warmup", "1000");
+        defaults.put("harness-warmup", "50000");
         defaults.put("targets", "ramspool,stock-memory,stock-activemq,postfix-tmpfs,postfix-disk");
         defaults.put("phases", "comparison,curves,reload,profile");
         defaults.put("delivery-threads", "8");
