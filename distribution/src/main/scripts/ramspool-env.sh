@@ -7,6 +7,25 @@ RAMSPOOL_LOG_DIR="${RAMSPOOL_LOG_DIR:-$RAMSPOOL_HOME/logs}"
 RAMSPOOL_PID_FILE="${RAMSPOOL_PID_FILE:-$RAMSPOOL_HOME/var/ramspool.pid}"
 RAMSPOOL_HEAP="${RAMSPOOL_HEAP:-512m}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+RAMSPOOL_JIT="${RAMSPOOL_JIT:-auto}"
+
+# jit_options: the JVM's JIT compiler options for RAMSPOOL_JIT (auto, c1 or tiered). On two CPUs
+# or fewer, auto means c1: the C2 compiler would take one of the two cores for minutes after each
+# start, while C1 alone reaches nearly the same rate at once (docs/performance.md).
+jit_options() {
+    local mode="$RAMSPOOL_JIT"
+    if [[ "$mode" == "auto" ]]; then
+        mode=tiered
+        if (( $(nproc 2>/dev/null || echo 4) <= 2 )); then
+            mode=c1
+        fi
+    fi
+    case "$mode" in
+        c1) echo "-XX:TieredStopAtLevel=1" ;;
+        tiered) echo "" ;;
+        *) echo "RAMSPOOL_JIT must be auto, c1 or tiered, not '$RAMSPOOL_JIT'" >&2; return 1 ;;
+    esac
+}
 
 # property FILE KEY DEFAULT: the value of KEY in a .properties file of conf/, or DEFAULT.
 property() {

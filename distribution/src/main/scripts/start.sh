@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the ramspool relay in the background (or in the foreground with --foreground).
 # Environment: RAMSPOOL_HEAP (default 512m), RAMSPOOL_LOG_DIR (default <home>/logs), JAVA_HOME,
-# RAMSPOOL_JAVA_OPTS (extra JVM options).
+# RAMSPOOL_JAVA_OPTS (extra JVM options), RAMSPOOL_JIT (auto, c1 or tiered; default auto: C1
+# only on two CPUs or fewer, see docs/performance.md).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/ramspool-env.sh"
 
@@ -10,16 +11,17 @@ if [[ -n "$(relay_pid)" ]]; then
     exit 1
 fi
 
+JIT_OPTIONS="$(jit_options)"
 cd "$RAMSPOOL_HOME"
 mkdir -p "$RAMSPOOL_LOG_DIR" "$(dirname "$RAMSPOOL_PID_FILE")"
-COMMAND=("$JAVA" "-Xms$RAMSPOOL_HEAP" "-Xmx$RAMSPOOL_HEAP" -XX:+ExitOnOutOfMemoryError
+COMMAND=("$JAVA" "-Xms$RAMSPOOL_HEAP" "-Xmx$RAMSPOOL_HEAP" -XX:+ExitOnOutOfMemoryError ${JIT_OPTIONS}
     "-Dworking.directory=$RAMSPOOL_HOME"
     "-Dlogback.configurationFile=$RAMSPOOL_HOME/conf/logback.xml"
     "-Dramspool.log.dir=$RAMSPOOL_LOG_DIR"
     ${RAMSPOOL_JAVA_OPTS:-}
     -cp "$RAMSPOOL_HOME/lib/*" io.ramspool.distribution.RamspoolRelayMain)
 
-echo "Starting ramspool relay (heap $RAMSPOOL_HEAP)"
+echo "Starting ramspool relay (heap $RAMSPOOL_HEAP, JIT ${JIT_OPTIONS:-tiered C1+C2})"
 print_locations
 if [[ "${1:-}" == "--foreground" ]]; then
     exec "${COMMAND[@]}"

@@ -58,7 +58,7 @@ public final class LoadBenchmark {
         this.sink = sink;
         this.workDirectory = options.getPath("work-dir");
         this.factory = new TargetFactory(new TargetContext(options.getPath(LoadOptions.RELAY_HOME), sink.getPort(),
-            options.getInt("delivery-threads"), options.get("heap")));
+            options.getInt("delivery-threads"), options.get("heap"), options.get("ramspool-jit")));
         this.runner = new RoundRunner(factory, sink, workDirectory,
             Duration.ofSeconds(options.getInt("timeout-seconds")), Duration.ofSeconds(options.getInt("quiet-seconds")));
         this.run = new LoadRun(options, comparisonPlan(options));

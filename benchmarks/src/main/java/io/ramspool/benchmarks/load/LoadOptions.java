@@ -53,6 +53,7 @@ public final class LoadOptions {
         defaults.put("phases", "comparison,curves,reload,profile");
         defaults.put("delivery-threads", "8");
         defaults.put("heap", "1g");
+        defaults.put("ramspool-jit", "auto");
         defaults.put("timeout-seconds", "900");
         defaults.put("quiet-seconds", "60");
         defaults.put("concurrency-curve", "1,2,4,8,16");

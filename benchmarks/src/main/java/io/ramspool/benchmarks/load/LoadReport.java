@@ -43,6 +43,9 @@ final class LoadReport {
         line("- /dev/shm: " + machine.shmFileSystem() + "; work directory: " + machine.workFileSystem());
         line("- Postfix: " + (PostfixTarget.unavailableReason().isPresent() ? "not available"
             : PostfixTarget.version()));
+        line("- JVM targets: -Xms/-Xmx " + run.getOptions().get("heap") + "; ramspool's JIT as bin/start.sh picks it"
+            + " for RAMSPOOL_JIT=" + run.getOptions().get("ramspool-jit") + " on " + machine.processors()
+            + " cores (C1 only on two or fewer); stock James with the JVM's default (tiered C1+C2)");
         line("- options: `" + run.getOptions().describe() + "`");
         run.getSkipped().forEach(skipped -> line("- skipped " + skipped));
         line("");

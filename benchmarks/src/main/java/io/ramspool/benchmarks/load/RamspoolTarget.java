@@ -11,7 +11,7 @@ final class RamspoolTarget implements LoadTarget {
     private final Path root;
 
     RamspoolTarget(TargetContext context, Path root) {
-        this.relay = RelayUnderTest.prepare(context.relayHome(), root, context.heapOptions(), DeliveryMode.ONE_SHOT,
+        this.relay = RelayUnderTest.prepare(context.relayHome(), root, context.ramspoolOptions(), DeliveryMode.ONE_SHOT,
             context.sinkPort(), context.deliveryThreads());
         this.root = root;
     }
