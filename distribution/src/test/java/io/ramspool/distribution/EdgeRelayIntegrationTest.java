@@ -90,6 +90,17 @@ class EdgeRelayIntegrationTest {
     }
 
     @Test
+    void quotedRemoteAddressAtALocalDomainShouldBeRefusedForGood() {
+        String reply;
+        try (SmtpDialogue smtp = SmtpDialogue.connect("127.0.0.2", workingDirectory.getSmtpPort())) {
+            smtp.command("MAIL FROM:<outsider@client.test>");
+            reply = smtp.command("RCPT TO:<\"victim@remote.example\"@localhost>");
+        }
+
+        assertThat(reply).startsWith("550 5.1.1");
+    }
+
+    @Test
     void relayShouldDeliverMailForLocalUserFromOutsideAuthorizedNetworksToMailbox() {
         assertThat(webadmin.request("PUT", "/domains/local.test", null).statusCode()).isEqualTo(204);
         assertThat(webadmin.request("PUT", "/users/alice@local.test", "{\"password\":\"secret\"}").statusCode())
