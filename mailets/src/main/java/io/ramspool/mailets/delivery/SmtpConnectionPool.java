@@ -52,19 +52,12 @@ final class SmtpConnectionPool implements AutoCloseable {
     }
 
     /**
-     * A live connection to {@code address:port}: an idle one that answered RSET, or a new one. Blocks while the host
-     * already has its maximum number of connections in use.
+     * A live connection to {@code address:port}: an idle one that is trusted (see the class comment; only when
+     * {@code mayTrust}) or answered RSET, or a new one. Blocks while the host already has its maximum number of
+     * connections in use. {@code mayTrust} is false for the second try after a trusted connection turned out closed.
      *
      * @throws MessagingException when no connection could be opened (refused, timeout, bad greeting, EHLO refused,
      *     STARTTLS required but not offered)
-     */
-    SmtpConnection borrow(SmtpHost host, InetAddress address) throws MessagingException, InterruptedException {
-        return borrow(host, address, true);
-    }
-
-    /**
-     * As {@link #borrow(SmtpHost, InetAddress)}; with {@code mayTrust} false every reused connection is checked with
-     * RSET, for a second try after a trusted connection turned out to be closed.
      */
     SmtpConnection borrow(SmtpHost host, InetAddress address, boolean mayTrust)
             throws MessagingException, InterruptedException {
